@@ -1,0 +1,1 @@
+"""Pure-Python engines: plain data in, plain data and explanations out; no Django."""
