@@ -1,0 +1,29 @@
+"""The node's HTTP API (Django Ninja). Each app contributes a router from its routes.py."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+import edubridge
+
+
+api = NinjaAPI(
+    title="EduBridge node API",
+    version=edubridge.__version__,
+    description=(
+        "Everything a person can do on an EduBridge node, for integrators. Authenticate with an "
+        "API key (`X-API-Key`) issued to an integrator, or with a signed-in session."
+    ),
+    urls_namespace="api",
+)
+
+
+def _register_routers() -> None:
+    from edubridge.accounts.routes import router as accounts_router
+    from edubridge.core.routes import router as core_router
+
+    api.add_router("/", core_router)
+    api.add_router("/accounts", accounts_router)
+
+
+_register_routers()

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from edubridge.core import views
+from edubridge.core.http_api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", views.profile, name="profile"),
+    path("node/", views.node_descriptor_page, name="node-descriptor"),
+    path("data-classes/", views.data_classes, name="data-classes"),
+    path("audit/", views.audit_log, name="audit-log"),
+    path("api-keys/", views.api_keys, name="api-keys"),
+    path(".well-known/edubridge", views.well_known, name="well-known"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("api-docs/", RedirectView.as_view(url="/api/docs", permanent=False), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
