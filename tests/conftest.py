@@ -44,15 +44,24 @@ def artifacts_dir() -> Path:
 def chromium() -> Iterator[object]:
     """One headless Debian Chromium for the session; never a downloaded browser."""
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing; `make test` installs it (apt-get install chromium)")
+        pytest.fail(
+            "Debian's chromium is missing; `make test` installs it (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

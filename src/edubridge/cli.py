@@ -7,12 +7,16 @@ Configuration problems end with one sentence and exit status 2, never a tracebac
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 
 # Engine commands: (words) -> module with main(argv) -> int. They run without Django.
 ENGINE_COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
-    ("exchange", "match"): ("edubridge.engines.matching.cli", "match applicants to exchange places"),
+    ("exchange", "match"): (
+        "edubridge.engines.matching.cli",
+        "match applicants to exchange places",
+    ),
     ("kt", "evaluate"): ("edubridge.engines.adaptive.cli", "evaluate learner models on a split"),
     ("privacy", "anonymize"): ("edubridge.engines.privacy.cli", "k-anonymize a CSV file"),
     ("localize",): ("edubridge.engines.localize.cli", "draft a localized version of items"),
@@ -29,13 +33,22 @@ ALIASES = {"data-classes": "data_classes"}
 
 
 def _usage() -> str:
-    lines = ["usage: edubridge COMMAND [options]   (edubridge COMMAND --help for each)", "",
-             "Node commands:"]
+    lines = [
+        "usage: edubridge COMMAND [options]   (edubridge COMMAND --help for each)",
+        "",
+        "Node commands:",
+    ]
     lines += [f"  {name:<20} {text}" for name, text in NODE_COMMANDS.items()]
     lines += ["", "Engine commands (no database needed):"]
-    lines += [f"  {' '.join(words):<20} {text}" for words, (_, text) in ENGINE_COMMANDS.items()
-              if importlib.util.find_spec(ENGINE_COMMANDS[words][0]) is not None]
-    lines += ["", "Every Django management command works too, e.g. edubridge migrate, edubridge createsuperuser."]
+    lines += [
+        f"  {' '.join(words):<20} {text}"
+        for words, (_, text) in ENGINE_COMMANDS.items()
+        if importlib.util.find_spec(ENGINE_COMMANDS[words][0]) is not None
+    ]
+    lines += [
+        "",
+        "Every Django management command works too, e.g. edubridge migrate, edubridge createsuperuser.",
+    ]
     return "\n".join(lines)
 
 
@@ -43,10 +56,13 @@ def _engine_command(argv: list[str]) -> int | None:
     for words, (module_name, _) in ENGINE_COMMANDS.items():
         if tuple(argv[: len(words)]) == words:
             if importlib.util.find_spec(module_name) is None:
-                print(f"edubridge: '{' '.join(words)}' is not available in this build.", file=sys.stderr)
+                print(
+                    f"edubridge: '{' '.join(words)}' is not available in this build.",
+                    file=sys.stderr,
+                )
                 return 2
             module = importlib.import_module(module_name)
-            return int(module.main(argv[len(words):]))
+            return int(module.main(argv[len(words) :]))
     return None
 
 
@@ -86,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     except DatabaseError as exc:
         first_line = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
-        return _fail(f"the database refused the command ({first_line}); check DATABASE_URL and that "
-                     "the database is running and migrated (edubridge migrate).")
+        return _fail(
+            f"the database refused the command ({first_line}); check DATABASE_URL and that "
+            "the database is running and migrated (edubridge migrate)."
+        )
     except KeyboardInterrupt:
         return 130
     return 0

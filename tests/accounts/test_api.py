@@ -20,7 +20,9 @@ def signed_in(username: str) -> Client:
 def test_openapi_document_describes_the_api() -> None:
     document = Client().get("/api/openapi.json").json()
     assert document["info"]["title"] == "EduBridge node API"
-    assert {"/api/health", "/api/node", "/api/accounts/me", "/api/accounts/api-keys"} <= set(document["paths"])
+    assert {"/api/health", "/api/node", "/api/accounts/me", "/api/accounts/api-keys"} <= set(
+        document["paths"]
+    )
 
 
 def test_api_docs_page_is_served() -> None:
@@ -28,8 +30,9 @@ def test_api_docs_page_is_served() -> None:
 
 
 def test_an_integrator_issues_a_key_and_a_machine_client_uses_it() -> None:
-    created = signed_in("integrator").post("/api/accounts/api-keys", {"name": "moodle sync"},
-                                           content_type="application/json")
+    created = signed_in("integrator").post(
+        "/api/accounts/api-keys", {"name": "moodle sync"}, content_type="application/json"
+    )
     assert created.status_code == 201
     key = created.json()["key"]
     me = Client().get("/api/accounts/me", HTTP_X_API_KEY=key)
@@ -41,14 +44,18 @@ def test_an_integrator_issues_a_key_and_a_machine_client_uses_it() -> None:
 
 def test_the_full_key_is_never_listed_again() -> None:
     client = signed_in("integrator")
-    key = client.post("/api/accounts/api-keys", {"name": "lrs"}, content_type="application/json").json()["key"]
+    key = client.post(
+        "/api/accounts/api-keys", {"name": "lrs"}, content_type="application/json"
+    ).json()["key"]
     listed = client.get("/api/accounts/api-keys").content.decode()
     assert key not in listed
 
 
 def test_a_revoked_key_is_refused() -> None:
     client = signed_in("integrator")
-    issued = client.post("/api/accounts/api-keys", {"name": "old"}, content_type="application/json").json()
+    issued = client.post(
+        "/api/accounts/api-keys", {"name": "old"}, content_type="application/json"
+    ).json()
     assert client.delete(f"/api/accounts/api-keys/{issued['id']}").status_code == 200
     assert Client().get("/api/accounts/me", HTTP_X_API_KEY=issued["key"]).status_code == 401
 
@@ -58,15 +65,17 @@ def test_a_wrong_key_is_refused() -> None:
 
 
 def test_learners_cannot_issue_keys() -> None:
-    response = signed_in("learner").post("/api/accounts/api-keys", {"name": "x"},
-                                         content_type="application/json")
+    response = signed_in("learner").post(
+        "/api/accounts/api-keys", {"name": "x"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert "integrators" in response.json()["detail"]
 
 
 def test_an_unnamed_key_is_refused_with_a_reason() -> None:
-    response = signed_in("integrator").post("/api/accounts/api-keys", {"name": "  "},
-                                            content_type="application/json")
+    response = signed_in("integrator").post(
+        "/api/accounts/api-keys", {"name": "  "}, content_type="application/json"
+    )
     assert response.status_code == 422
 
 

@@ -40,7 +40,11 @@ def test_loading_the_demo_twice_changes_nothing(demo_network: None) -> None:
 
     counts = (Organization.objects.count(), User.objects.count(), RoleAssignment.objects.count())
     call_command("demo", quiet_logins=True, stdout=StringIO())
-    assert (Organization.objects.count(), User.objects.count(), RoleAssignment.objects.count()) == counts
+    assert (
+        Organization.objects.count(),
+        User.objects.count(),
+        RoleAssignment.objects.count(),
+    ) == counts
     assert counts[0] == len(ORGANIZATIONS)
 
 
@@ -57,12 +61,16 @@ def test_anonymous_visitors_see_the_welcome_page_with_sign_in() -> None:
     assert "/accounts/login/" in page
 
 
-@pytest.mark.parametrize(("username", "status"), [("steward", 200), ("admin", 200), ("learner", 403)])
+@pytest.mark.parametrize(
+    ("username", "status"), [("steward", 200), ("admin", 200), ("learner", 403)]
+)
 def test_data_class_page_is_for_stewards_and_admins(username: str, status: int) -> None:
     assert signed_in(username).get("/data-classes/").status_code == status
 
 
-@pytest.mark.parametrize(("username", "status"), [("admin", 200), ("steward", 200), ("teacher", 403)])
+@pytest.mark.parametrize(
+    ("username", "status"), [("admin", 200), ("steward", 200), ("teacher", 403)]
+)
 def test_audit_log_page_is_for_admins_and_stewards(username: str, status: int) -> None:
     assert signed_in(username).get("/audit/").status_code == status
 
@@ -73,9 +81,13 @@ def test_pages_that_need_a_sign_in_redirect_anonymous_visitors() -> None:
     assert response["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize(("username", "allowed"),
-                         [("admin", True), ("secretariat", True), ("publisher", False), ("learner", False)])
-def test_back_office_is_open_to_node_admins_and_the_secretariat(username: str, allowed: bool) -> None:
+@pytest.mark.parametrize(
+    ("username", "allowed"),
+    [("admin", True), ("secretariat", True), ("publisher", False), ("learner", False)],
+)
+def test_back_office_is_open_to_node_admins_and_the_secretariat(
+    username: str, allowed: bool
+) -> None:
     response = signed_in(username).get("/admin/")
     assert (response.status_code == 200) is allowed
 
@@ -96,4 +108,5 @@ def test_granting_and_revoking_a_role_is_audited_and_updates_back_office_access(
     teacher.refresh_from_db()
     assert not teacher.is_staff
     actions = list(AuditEvent.objects.filter(target="teacher").values_list("action", flat=True))
-    assert "role.granted" in actions and "role.revoked" in actions
+    assert "role.granted" in actions
+    assert "role.revoked" in actions

@@ -34,7 +34,8 @@ def test_sign_in_and_failed_sign_in_are_audited() -> None:
     client.post("/accounts/login/", {"username": "learner", "password": "wrong-password"})
     client.post("/accounts/login/", {"username": "learner", "password": DEMO_PASSWORD})
     actions = list(AuditEvent.objects.filter(target="learner").values_list("action", flat=True))
-    assert "auth.login_failed" in actions and "auth.login" in actions
+    assert "auth.login_failed" in actions
+    assert "auth.login" in actions
 
 
 def test_repeated_failures_lock_the_account_even_with_the_right_password() -> None:

@@ -16,8 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_network")]
 
 
 @pytest.fixture
-def page(chromium: Any, live_server: Any, transactional_db: None, demo_network: None) -> Iterator[Any]:
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+def page(
+    chromium: Any, live_server: Any, transactional_db: None, demo_network: None
+) -> Iterator[Any]:
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 800}
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -52,15 +56,23 @@ def test_switching_to_arabic_makes_the_page_right_to_left(page: Any, artifacts_d
     page.screenshot(path=str(artifacts_dir / "home-arabic-rtl.png"), full_page=True)
 
 
-def test_phone_width_layout_has_no_horizontal_scroll(chromium: Any, live_server: Any,
-                                                     demo_network: None, artifacts_dir: Path) -> None:
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740},
-                                   device_scale_factor=2, is_mobile=True, has_touch=True)
+def test_phone_width_layout_has_no_horizontal_scroll(
+    chromium: Any, live_server: Any, demo_network: None, artifacts_dir: Path
+) -> None:
+    context = chromium.new_context(
+        base_url=live_server.url,
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     sign_in(page, "steward")
     for path in ("/", "/data-classes/", "/node/"):
         page.goto(path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 360px"
     page.goto("/")
     page.screenshot(path=str(artifacts_dir / "home-phone-360.png"), full_page=True)

@@ -12,8 +12,13 @@ import pytest
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "edubridge.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "edubridge.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 def _one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -40,18 +45,22 @@ def test_each_node_command_has_help(command: str) -> None:
 
 def test_unsupported_database_url_is_one_sentence() -> None:
     line = _one_clear_line(run("migrate", env={"DATABASE_URL": "mysql://root@127.0.0.1/test"}))
-    assert "DATABASE_URL" in line and "postgres://" in line
+    assert "DATABASE_URL" in line
+    assert "postgres://" in line
 
 
 def test_unreachable_database_is_one_sentence() -> None:
-    line = _one_clear_line(run("serve", "--port", "0",
-                               env={"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}))
-    assert "Cannot reach the PostgreSQL database" in line and "DATABASE_URL" in line
+    line = _one_clear_line(
+        run("serve", "--port", "0", env={"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"})
+    )
+    assert "Cannot reach the PostgreSQL database" in line
+    assert "DATABASE_URL" in line
 
 
 def test_unreachable_redis_is_one_sentence() -> None:
     line = _one_clear_line(run("worker", env={"REDIS_URL": "redis://127.0.0.1:1/0"}))
-    assert "Cannot reach Redis" in line and "REDIS_URL" in line
+    assert "Cannot reach Redis" in line
+    assert "REDIS_URL" in line
 
 
 def test_wrong_redis_url_is_one_sentence() -> None:
@@ -69,4 +78,5 @@ def busy_port() -> Iterator[int]:
 
 def test_port_in_use_is_one_sentence(busy_port: int) -> None:
     line = _one_clear_line(run("serve", "--port", str(busy_port), "--no-worker"))
-    assert f"Port {busy_port}" in line and "already in use" in line
+    assert f"Port {busy_port}" in line
+    assert "already in use" in line

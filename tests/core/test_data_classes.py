@@ -39,11 +39,19 @@ def test_every_row_names_a_known_class_and_a_purpose() -> None:
 
 
 def test_command_prints_the_registry_as_json_and_markdown() -> None:
-    as_json = subprocess.run([sys.executable, "-m", "edubridge.cli", "data-classes", "--format", "json"],
-                             capture_output=True, text=True, check=True)
+    as_json = subprocess.run(
+        [sys.executable, "-m", "edubridge.cli", "data-classes", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rows = json.loads(as_json.stdout)
     assert {"model", "field", "column", "data_class", "purpose"} <= set(rows[0])
     assert len(rows) == len(registry())
-    as_md = subprocess.run([sys.executable, "-m", "edubridge.cli", "data-classes", "--format", "markdown"],
-                           capture_output=True, text=True, check=True)
+    as_md = subprocess.run(
+        [sys.executable, "-m", "edubridge.cli", "data-classes", "--format", "markdown"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "| accounts.User | password | password | secret |" in as_md.stdout

@@ -40,7 +40,10 @@ def test_a_stale_heartbeat_is_reported() -> None:
     assert "last seen" in check.detail
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_task_enqueued_through_django_tasks_runs_on_the_worker() -> None:
+    # Transactional: the worker wrapper closes connections that are inside a transaction, as a real
+    # worker process would never be.
     result = node_ping.enqueue(message="hello")
     assert HUEY.pending_count() == 1
     task = HUEY.dequeue()

@@ -20,9 +20,14 @@ def test_arabic_pages_are_right_to_left_and_translated() -> None:
     assert "مرحبًا بك في EduBridge" in page
 
 
-@pytest.mark.parametrize(("language", "greeting"),
-                         [("zh-hans", "欢迎使用 EduBridge"), ("id", "Selamat datang di EduBridge"),
-                          ("en", "Welcome to EduBridge")])
+@pytest.mark.parametrize(
+    ("language", "greeting"),
+    [
+        ("zh-hans", "欢迎使用 EduBridge"),
+        ("id", "Selamat datang di EduBridge"),
+        ("en", "Welcome to EduBridge"),
+    ],
+)
 def test_left_to_right_languages(language: str, greeting: str) -> None:
     page = page_in(language)
     assert f'<html lang="{language}" dir="ltr">' in page

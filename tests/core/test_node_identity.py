@@ -10,7 +10,13 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.test import Client
 
-from edubridge.core.identity import PRIVATE_KEY_FILE, b64url, node_identity_ensure, node_sign, node_verify
+from edubridge.core.identity import (
+    PRIVATE_KEY_FILE,
+    b64url,
+    node_identity_ensure,
+    node_sign,
+    node_verify,
+)
 from edubridge.core.models import AuditEvent, NodeIdentity
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +25,9 @@ pytestmark = pytest.mark.django_db
 def _private_key_material() -> list[str]:
     pem = (Path(settings.NODE["KEY_DIR"]) / PRIVATE_KEY_FILE).read_bytes()
     key = serialization.load_pem_private_key(pem, password=None)
-    raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                            serialization.NoEncryption())
+    raw = key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
     return [pem.decode(), b64url(raw), raw.hex(), "PRIVATE"]
 
 

@@ -24,7 +24,9 @@ class RoleGatedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return set(user_roles(request.user))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser or bool(self._roles(request) & (self.edit_roles | self.view_roles))
+        return request.user.is_superuser or bool(
+            self._roles(request) & (self.edit_roles | self.view_roles)
+        )
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
@@ -32,7 +34,7 @@ class RoleGatedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser or bool(self._roles(request) & self.edit_roles)
 
-    has_add_permission = has_change_permission  # type: ignore[assignment]
+    has_add_permission = has_change_permission
     has_delete_permission = has_change_permission
 
 
@@ -53,13 +55,13 @@ class RoleAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class UserAdmin(RoleGatedAdmin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(RoleGatedAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
     view_roles = frozenset({Role.SECRETARIAT})
     inlines = [RoleAssignmentInline]
     list_display = ("username", "organization", "is_active", "is_staff", "last_login")
     list_filter = ("is_active", "organization__country", "role_assignments__role")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("EduBridge", {"fields": ("organization", "preferred_language", "is_minor")}),
     )
 

@@ -8,7 +8,7 @@ from edubridge.accounts.models import OrganizationType
 from edubridge.accounts.roles import Role
 from edubridge.accounts.services import organization_ensure, user_ensure
 
-DEMO_PASSWORD = "edubridge-demo"  # demo only; printed by `edubridge demo`
+DEMO_PASSWORD = "edubridge-demo"  # noqa: S105  demo only; printed by `edubridge demo`
 
 ORGANIZATIONS: list[tuple[str, str, OrganizationType]] = [
     ("Bureau of Basic Education, Lanshan Province", "CN", OrganizationType.MINISTRY),
@@ -26,15 +26,71 @@ ORGANIZATIONS: list[tuple[str, str, OrganizationType]] = [
 # username, role, organization, first name, last name, preferred language, minor
 USERS: list[tuple[str, Role, str, str, str, str, bool]] = [
     ("publisher", Role.PUBLISHER, "Xinhe Normal University", "Lin", "Qiaoyu", "zh-hans", False),
-    ("localizer", Role.LOCALIZER, "Nusantara Digital Learning Agency", "Sari", "Wulandari", "id", False),
+    (
+        "localizer",
+        Role.LOCALIZER,
+        "Nusantara Digital Learning Agency",
+        "Sari",
+        "Wulandari",
+        "id",
+        False,
+    ),
     ("learner", Role.LEARNER, "Saraswati Schools Collective", "Meera", "Kanvi", "en", True),
     ("teacher", Role.TEACHER, "Riverbend Unified School Network", "Jordan", "Ellery", "en", False),
-    ("steward", Role.DATA_STEWARD, "Delta Institute of Educational Research", "Nadia", "Samir", "ar", False),
-    ("trainer", Role.TRAINING_COORDINATOR, "Abay Regional Teacher Training Centre", "Hana", "Tesfaye", "en", False),
-    ("exchange", Role.EXCHANGE_COORDINATOR, "Lakeshore Learning Technologies", "Casey", "Marlowe", "en", False),
-    ("secretariat", Role.SECRETARIAT, "EduBridge Network Secretariat", "Rina", "Kartika", "id", False),
-    ("integrator", Role.INTEGRATOR, "Lakeshore Learning Technologies", "Sam", "Okafor", "en", False),
-    ("admin", Role.NODE_ADMIN, "Bureau of Basic Education, Lanshan Province", "Wei", "Anlan", "zh-hans", False),
+    (
+        "steward",
+        Role.DATA_STEWARD,
+        "Delta Institute of Educational Research",
+        "Nadia",
+        "Samir",
+        "ar",
+        False,
+    ),
+    (
+        "trainer",
+        Role.TRAINING_COORDINATOR,
+        "Abay Regional Teacher Training Centre",
+        "Hana",
+        "Tesfaye",
+        "en",
+        False,
+    ),
+    (
+        "exchange",
+        Role.EXCHANGE_COORDINATOR,
+        "Lakeshore Learning Technologies",
+        "Casey",
+        "Marlowe",
+        "en",
+        False,
+    ),
+    (
+        "secretariat",
+        Role.SECRETARIAT,
+        "EduBridge Network Secretariat",
+        "Rina",
+        "Kartika",
+        "id",
+        False,
+    ),
+    (
+        "integrator",
+        Role.INTEGRATOR,
+        "Lakeshore Learning Technologies",
+        "Sam",
+        "Okafor",
+        "en",
+        False,
+    ),
+    (
+        "admin",
+        Role.NODE_ADMIN,
+        "Bureau of Basic Education, Lanshan Province",
+        "Wei",
+        "Anlan",
+        "zh-hans",
+        False,
+    ),
 ]
 
 STEPS = len(ORGANIZATIONS) + len(USERS)
@@ -48,8 +104,16 @@ def load(advance: Callable[[str], None]) -> list[tuple[str, str, str]]:
         advance(f"organization {name}")
     logins = []
     for username, role, org_name, first, last, language, minor in USERS:
-        user_ensure(username=username, password=DEMO_PASSWORD, roles=[role], organization=orgs[org_name],
-                    first_name=first, last_name=last, preferred_language=language, is_minor=minor)
+        user_ensure(
+            username=username,
+            password=DEMO_PASSWORD,
+            roles=[role],
+            organization=orgs[org_name],
+            first_name=first,
+            last_name=last,
+            preferred_language=language,
+            is_minor=minor,
+        )
         logins.append((username, DEMO_PASSWORD, role.value))
         advance(f"user {username}")
     return logins

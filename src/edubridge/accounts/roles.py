@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(enum.StrEnum):
@@ -99,41 +99,107 @@ class Capability:
 
 ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
     Role.PUBLISHER: (
-        Capability(_("Describe your organization"), _("See the organization you publish for and its country."), "profile"),
-        Capability(_("Connect tools through the API"), _("Read the OpenAPI documentation of this node."), "api-docs"),
+        Capability(
+            _("Describe your organization"),
+            _("See the organization you publish for and its country."),
+            "profile",
+        ),
+        Capability(
+            _("Connect tools through the API"),
+            _("Read the OpenAPI documentation of this node."),
+            "api-docs",
+        ),
     ),
     Role.LOCALIZER: (
-        Capability(_("Know your target"), _("See your country and language settings used for drafts."), "profile"),
-        Capability(_("Check the node's languages"), _("See which languages and partners this node serves."), "node-descriptor"),
+        Capability(
+            _("Know your target"),
+            _("See your country and language settings used for drafts."),
+            "profile",
+        ),
+        Capability(
+            _("Check the node's languages"),
+            _("See which languages and partners this node serves."),
+            "node-descriptor",
+        ),
     ),
     Role.LEARNER: (
-        Capability(_("Choose your language"), _("Use the language switcher; Arabic pages read right to left."), "profile"),
+        Capability(
+            _("Choose your language"),
+            _("Use the language switcher; Arabic pages read right to left."),
+            "profile",
+        ),
     ),
     Role.TEACHER: (
-        Capability(_("See your school"), _("See the organization your classes belong to."), "profile"),
+        Capability(
+            _("See your school"), _("See the organization your classes belong to."), "profile"
+        ),
     ),
     Role.DATA_STEWARD: (
-        Capability(_("Review data classes"), _("See every stored field with its data class and purpose."), "data-classes"),
-        Capability(_("Read the audit log"), _("Follow sign-ins, role changes and key creation."), "audit-log"),
+        Capability(
+            _("Review data classes"),
+            _("See every stored field with its data class and purpose."),
+            "data-classes",
+        ),
+        Capability(
+            _("Read the audit log"),
+            _("Follow sign-ins, role changes and key creation."),
+            "audit-log",
+        ),
     ),
     Role.TRAINING_COORDINATOR: (
-        Capability(_("See your training centre"), _("See the organization that runs your programmes."), "profile"),
+        Capability(
+            _("See your training centre"),
+            _("See the organization that runs your programmes."),
+            "profile",
+        ),
     ),
     Role.EXCHANGE_COORDINATOR: (
-        Capability(_("See your programme office"), _("See the organization that runs your exchange."), "profile"),
+        Capability(
+            _("See your programme office"),
+            _("See the organization that runs your exchange."),
+            "profile",
+        ),
     ),
     Role.SECRETARIAT: (
-        Capability(_("Keep the member registry"), _("Manage member organizations in the back office."), "admin:index"),
-        Capability(_("Check this node's identity"), _("See the public descriptor partners fetch."), "node-descriptor"),
+        Capability(
+            _("Keep the member registry"),
+            _("Manage member organizations in the back office."),
+            "admin:index",
+        ),
+        Capability(
+            _("Check this node's identity"),
+            _("See the public descriptor partners fetch."),
+            "node-descriptor",
+        ),
     ),
     Role.INTEGRATOR: (
-        Capability(_("Read the API documentation"), _("Every endpoint, described with OpenAPI."), "api-docs"),
-        Capability(_("Manage API keys"), _("Create and revoke keys for machine clients."), "api-keys"),
+        Capability(
+            _("Read the API documentation"),
+            _("Every endpoint, described with OpenAPI."),
+            "api-docs",
+        ),
+        Capability(
+            _("Manage API keys"), _("Create and revoke keys for machine clients."), "api-keys"
+        ),
     ),
     Role.NODE_ADMIN: (
-        Capability(_("Administer the node"), _("Users, roles and organizations in the back office."), "admin:index"),
-        Capability(_("Read the audit log"), _("Follow sign-ins, role changes and key creation."), "audit-log"),
-        Capability(_("Review data classes"), _("See every stored field with its data class and purpose."), "data-classes"),
-        Capability(_("Manage API keys"), _("Create and revoke keys for machine clients."), "api-keys"),
+        Capability(
+            _("Administer the node"),
+            _("Users, roles and organizations in the back office."),
+            "admin:index",
+        ),
+        Capability(
+            _("Read the audit log"),
+            _("Follow sign-ins, role changes and key creation."),
+            "audit-log",
+        ),
+        Capability(
+            _("Review data classes"),
+            _("See every stored field with its data class and purpose."),
+            "data-classes",
+        ),
+        Capability(
+            _("Manage API keys"), _("Create and revoke keys for machine clients."), "api-keys"
+        ),
     ),
 }

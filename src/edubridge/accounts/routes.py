@@ -8,8 +8,8 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.responses import Status
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from edubridge.accounts.models import ApiKey, User
 from edubridge.accounts.roles import Permission
@@ -80,8 +80,11 @@ def list_keys(request: HttpRequest) -> list[ApiKey]:
     return list(api_keys_of(owner=user))
 
 
-@router.post("/api-keys", response={201: ApiKeyIssuedOut},
-             summary="Issue an API key; the full key is shown only in this answer")
+@router.post(
+    "/api-keys",
+    response={201: ApiKeyIssuedOut},
+    summary="Issue an API key; the full key is shown only in this answer",
+)
 def create_key(request: HttpRequest, payload: ApiKeyIn) -> Status[dict[str, object]]:
     user = _current(request)
     _require_keys_permission(user)
@@ -90,9 +93,18 @@ def create_key(request: HttpRequest, payload: ApiKeyIn) -> Status[dict[str, obje
         raise HttpError(422, "A key needs a name of 1 to 100 characters.")
     issued = api_key_create(owner=user, name=name, request=request)
     key = issued.key
-    return Status(201, {"id": key.id, "name": key.name, "prefix": key.prefix, "created_at": key.created_at,
-                 "last_used_at": key.last_used_at, "revoked_at": key.revoked_at,
-                 "key": issued.plaintext})
+    return Status(
+        201,
+        {
+            "id": key.id,
+            "name": key.name,
+            "prefix": key.prefix,
+            "created_at": key.created_at,
+            "last_used_at": key.last_used_at,
+            "revoked_at": key.revoked_at,
+            "key": issued.plaintext,
+        },
+    )
 
 
 @router.delete("/api-keys/{key_id}", response=ApiKeyOut, summary="Revoke one of your API keys")

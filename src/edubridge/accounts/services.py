@@ -18,8 +18,9 @@ from edubridge.accounts.roles import ADMIN_ROLES, Role
 from edubridge.core.audit import audit_record
 
 
-def organization_ensure(*, name: str, country: str, type: OrganizationType | str,
-                        website: str = "") -> tuple[Organization, bool]:
+def organization_ensure(
+    *, name: str, country: str, type: OrganizationType | str, website: str = ""
+) -> tuple[Organization, bool]:
     """Create an organization or return the existing one with that name (idempotent)."""
     country = country.upper()
     org, created = Organization.objects.get_or_create(
@@ -37,42 +38,69 @@ def _sync_staff_flag(user: User) -> None:
 
 
 @transaction.atomic
-def role_grant(*, user: User, role: Role, by: User | None = None,
-               request: HttpRequest | None = None) -> RoleAssignment:
+def role_grant(
+    *, user: User, role: Role, by: User | None = None, request: HttpRequest | None = None
+) -> RoleAssignment:
     """Give a person a role (no-op if held); audited, and back-office access kept in step."""
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role.value, defaults={"granted_by": by}
     )
     if created:
-        audit_record(action="role.granted", actor=by, target=user.get_username(), request=request,
-                     details={"role": role.value})
+        audit_record(
+            action="role.granted",
+            actor=by,
+            target=user.get_username(),
+            request=request,
+            details={"role": role.value},
+        )
     _sync_staff_flag(user)
     return assignment
 
 
 @transaction.atomic
-def role_revoke(*, user: User, role: Role, by: User | None = None,
-                request: HttpRequest | None = None) -> bool:
+def role_revoke(
+    *, user: User, role: Role, by: User | None = None, request: HttpRequest | None = None
+) -> bool:
     deleted, _ = RoleAssignment.objects.filter(user=user, role=role.value).delete()
     if deleted:
-        audit_record(action="role.revoked", actor=by, target=user.get_username(), request=request,
-                     details={"role": role.value})
+        audit_record(
+            action="role.revoked",
+            actor=by,
+            target=user.get_username(),
+            request=request,
+            details={"role": role.value},
+        )
     _sync_staff_flag(user)
     return bool(deleted)
 
 
 @transaction.atomic
-def user_ensure(*, username: str, password: str, roles: list[Role], organization: Organization | None,
-                first_name: str = "", last_name: str = "", email: str = "",
-                preferred_language: str = "", is_minor: bool = False,
-                by: User | None = None) -> tuple[User, bool]:
+def user_ensure(
+    *,
+    username: str,
+    password: str,
+    roles: list[Role],
+    organization: Organization | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    preferred_language: str = "",
+    is_minor: bool = False,
+    by: User | None = None,
+) -> tuple[User, bool]:
     """Create a person with roles, or bring an existing one's roles up to date (idempotent)."""
     user = User.objects.filter(username=username).first()
     created = user is None
     if user is None:
-        user = User(username=username, first_name=first_name, last_name=last_name, email=email,
-                    organization=organization, preferred_language=preferred_language,
-                    is_minor=is_minor)
+        user = User(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            organization=organization,
+            preferred_language=preferred_language,
+            is_minor=is_minor,
+        )
         user.set_password(password)
         user.save()
         audit_record(action="user.created", actor=by, target=username)
@@ -97,8 +125,12 @@ def _hash_secret(secret: str) -> str:
 def api_key_create(*, owner: User, name: str, request: HttpRequest | None = None) -> IssuedApiKey:
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
-    key = ApiKey.objects.create(owner=owner, name=name, prefix=prefix, hashed_secret=_hash_secret(secret))
-    audit_record(action="api_key.created", actor=owner, target=f"{name} ({prefix})", request=request)
+    key = ApiKey.objects.create(
+        owner=owner, name=name, prefix=prefix, hashed_secret=_hash_secret(secret)
+    )
+    audit_record(
+        action="api_key.created", actor=owner, target=f"{name} ({prefix})", request=request
+    )
     return IssuedApiKey(key=key, plaintext=f"eb_{prefix}_{secret}")
 
 
@@ -108,8 +140,9 @@ def api_key_revoke(*, key_id: Any, by: User, request: HttpRequest | None = None)
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
-        audit_record(action="api_key.revoked", actor=by, target=f"{key.name} ({key.prefix})",
-                     request=request)
+        audit_record(
+            action="api_key.revoked", actor=by, target=f"{key.name} ({key.prefix})", request=request
+        )
     return key
 
 
@@ -118,10 +151,15 @@ def api_key_authenticate(plaintext: str) -> User | None:
     parts = plaintext.split("_", 2)
     if len(parts) != 3 or parts[0] != "eb":
         return None
-    key = ApiKey.objects.select_related("owner").filter(prefix=parts[1], revoked_at__isnull=True).first()
+    key = (
+        ApiKey.objects.select_related("owner")
+        .filter(prefix=parts[1], revoked_at__isnull=True)
+        .first()
+    )
     if key is None or not hmac.compare_digest(key.hashed_secret, _hash_secret(parts[2])):
         return None
     if not key.owner.is_active:
         return None
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
-    return key.owner
+    owner: User = key.owner
+    return owner

@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
+from edubridge.accounts.models import User
 from edubridge.core.models import AuditEvent
 
 _SECRET_KEYS = frozenset({"password", "secret", "token", "key", "private_key"})
@@ -32,7 +33,7 @@ def audit_record(
     leaked = sorted(k for k in clean if k.lower() in _SECRET_KEYS)
     if leaked:
         raise ValueError(f"audit details must not carry secrets: {', '.join(leaked)}")
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor if isinstance(actor, User) and actor.is_authenticated else None
     return AuditEvent.objects.create(
         action=action,
         actor=user,

@@ -59,8 +59,11 @@ def database_settings(folder: Path) -> dict[str, Any]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(folder / "edubridge.sqlite3"),
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                        "transaction_mode": "IMMEDIATE", "timeout": 20},
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
             "TEST": {"NAME": None},
         }
     scheme = urlparse(url).scheme.lower()
@@ -81,8 +84,11 @@ def database_settings(folder: Path) -> dict[str, Any]:
             "DATABASE_URL names no database; add one, for example postgres://user@host:5432/edubridge."
         )
     if parsed["ENGINE"].endswith("sqlite3"):
-        parsed["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                             "transaction_mode": "IMMEDIATE", "timeout": 20}
+        parsed["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
     return parsed
 
 
@@ -95,10 +101,20 @@ class TaskStorage:
 
     def huey_settings(self, name: str) -> dict[str, Any]:
         if self.kind == "redis":
-            return {"huey_class": "huey.RedisHuey", "name": name, "url": self.location,
-                    "immediate": False, "utc": True}
-        return {"huey_class": "huey.SqliteHuey", "name": name, "filename": self.location,
-                "immediate": False, "utc": True}
+            return {
+                "huey_class": "huey.RedisHuey",
+                "name": name,
+                "url": self.location,
+                "immediate": False,
+                "utc": True,
+            }
+        return {
+            "huey_class": "huey.SqliteHuey",
+            "name": name,
+            "filename": self.location,
+            "immediate": False,
+            "utc": True,
+        }
 
 
 def task_storage(folder: Path) -> TaskStorage:

@@ -49,8 +49,12 @@ def worker_check(now: float | None = None) -> Check:
     except Exception as exc:
         return Check(False, f"task storage ({storage}) unreachable: {exc.__class__.__name__}")
     if last is None:
-        return Check(False, f"no task worker has reported ({storage} storage, {pending} tasks waiting)")
+        return Check(
+            False, f"no task worker has reported ({storage} storage, {pending} tasks waiting)"
+        )
     age = (now if now is not None else time.time()) - float(last)
     if age > STALE_AFTER_SECONDS:
         return Check(False, f"task worker last seen {int(age)} s ago ({pending} tasks waiting)")
-    return Check(True, f"task worker seen {int(age)} s ago ({storage} storage, {pending} tasks waiting)")
+    return Check(
+        True, f"task worker seen {int(age)} s ago ({storage} storage, {pending} tasks waiting)"
+    )

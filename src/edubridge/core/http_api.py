@@ -6,7 +6,6 @@ from ninja import NinjaAPI
 
 import edubridge
 
-
 api = NinjaAPI(
     title="EduBridge node API",
     version=edubridge.__version__,

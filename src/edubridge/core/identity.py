@@ -23,7 +23,7 @@ def b64url(data: bytes) -> str:
 
 
 def _key_path() -> Path:
-    folder = Path(settings.NODE["KEY_DIR"])
+    folder = Path(str(settings.NODE["KEY_DIR"]))
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder / PRIVATE_KEY_FILE
 
@@ -36,8 +36,9 @@ def _load_or_create_private_key() -> tuple[Ed25519PrivateKey, bool]:
             raise RuntimeError(f"{path} does not hold an Ed25519 private key")
         return loaded, False
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     # Create with 0600 from the start so the key is never readable by others, even briefly.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
@@ -64,8 +65,11 @@ def node_identity_ensure() -> NodeIdentity:
         else:
             identity.public_key, identity.key_fingerprint = public, fingerprint
             identity.save(update_fields=["public_key", "key_fingerprint"])
-        audit_record(action="node.key_created" if created_key else "node.key_registered",
-                     target=str(identity.node_id), details={"fingerprint": fingerprint})
+        audit_record(
+            action="node.key_created" if created_key else "node.key_registered",
+            target=str(identity.node_id),
+            details={"fingerprint": fingerprint},
+        )
     return identity
 
 

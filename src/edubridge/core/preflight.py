@@ -48,7 +48,9 @@ def check_task_storage() -> None:
 
 
 def check_port_free(host: str, port: int) -> None:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as sock:
+    with socket.socket(
+        socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM
+    ) as sock:
         try:
             sock.bind((host, port))
         except OSError as exc:
@@ -57,4 +59,6 @@ def check_port_free(host: str, port: int) -> None:
                     f"Port {port} on {host} is already in use (is EduBridge already running?); "
                     f"stop the other program or choose another port with PORT=<n>."
                 ) from exc
-            raise PreflightError(f"Cannot listen on {host}:{port} ({exc.strerror}); choose another address.") from exc
+            raise PreflightError(
+                f"Cannot listen on {host}:{port} ({exc.strerror}); choose another address."
+            ) from exc

@@ -25,8 +25,12 @@ class HealthOut(Schema):
     worker: CheckOut
 
 
-@router.get("/health", response={200: HealthOut, 503: HealthOut}, auth=None,
-            summary="Database and task-worker status")
+@router.get(
+    "/health",
+    response={200: HealthOut, 503: HealthOut},
+    auth=None,
+    summary="Database and task-worker status",
+)
 def health(request: HttpRequest) -> Status[dict[str, Any]]:
     """`ok` when the database answers and a worker reported recently; `degraded` when only the
     worker is missing (pages work, background jobs wait); `down` (503) without a database."""
@@ -36,6 +40,8 @@ def health(request: HttpRequest) -> Status[dict[str, Any]]:
     return Status(200 if db.ok else 503, body)
 
 
-@router.get("/node", auth=None, summary="The public node descriptor (same as /.well-known/edubridge)")
+@router.get(
+    "/node", auth=None, summary="The public node descriptor (same as /.well-known/edubridge)"
+)
 def node(request: HttpRequest) -> dict[str, Any]:
     return node_descriptor()

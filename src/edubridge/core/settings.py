@@ -7,8 +7,8 @@ import os
 from django.utils.translation import gettext_lazy as _
 
 from edubridge.core.config import (
-    database_settings,
     data_dir,
+    database_settings,
     env_flag,
     env_list,
     project_root,
@@ -87,8 +87,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -125,13 +127,17 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(DATA_DIR / "media")}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "media")},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 # Security defaults. Cookies are marked secure whenever the node is not on plain loopback HTTP.
-SECURE_COOKIES = env_flag("EDUBRIDGE_SECURE_COOKIES", default=not DEBUG and env_flag("EDUBRIDGE_HTTPS"))
+SECURE_COOKIES = env_flag(
+    "EDUBRIDGE_SECURE_COOKIES", default=not DEBUG and env_flag("EDUBRIDGE_HTTPS")
+)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True

@@ -34,7 +34,11 @@ def _audit_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs:
 
 
 @receiver(user_login_failed)
-def _audit_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
-                        **kwargs: Any) -> None:
-    audit_record(action="auth.login_failed", target=str(credentials.get("username", ""))[:150],
-                 request=request)
+def _audit_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    audit_record(
+        action="auth.login_failed",
+        target=str(credentials.get("username", ""))[:150],
+        request=request,
+    )

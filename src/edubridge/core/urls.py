@@ -14,7 +14,11 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit-log"),
     path("api-keys/", views.api_keys, name="api-keys"),
     path(".well-known/edubridge", views.well_known, name="well-known"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -40,7 +40,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def well_known(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(node_descriptor(), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response = JsonResponse(
+        node_descriptor(), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
     response["Access-Control-Allow-Origin"] = "*"  # partners' browsers and harvesters may fetch it
     response["Cache-Control"] = "public, max-age=300"
     return response
@@ -91,6 +93,9 @@ def api_keys(request: HttpRequest) -> HttpResponse:
                 error = "Give the key a name of 1 to 100 characters."
             else:
                 issued = api_key_create(owner=user, name=name, request=request)
-    return render(request, "edubridge/api_keys.html",
-                  {"keys": api_keys_of(owner=user), "issued": issued, "error": error},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "edubridge/api_keys.html",
+        {"keys": api_keys_of(owner=user), "issued": issued, "error": error},
+        status=400 if error else 200,
+    )

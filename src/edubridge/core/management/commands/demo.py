@@ -30,15 +30,23 @@ class Command(BaseCommand):
     help = "Load the demo network: organizations in six countries and one user per role. Safe to re-run."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--quiet-logins", action="store_true", help="do not print the demo logins")
+        parser.add_argument(
+            "--quiet-logins", action="store_true", help="do not print the demo logins"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout._out, highlight=False)  # type: ignore[attr-defined]
+        console = Console(file=self.stdout, highlight=False)  # type: ignore[arg-type]
         modules = _demo_modules()
         total = sum(getattr(m, "STEPS", 1) for m in modules)
         logins: list[tuple[str, str, str]] = []
-        with Progress(TextColumn("[bold]Demo network"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TextColumn("{task.description}"), console=console, transient=False) as progress:
+        with Progress(
+            TextColumn("[bold]Demo network"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TextColumn("{task.description}"),
+            console=console,
+            transient=False,
+        ) as progress:
             task = progress.add_task("", total=total)
 
             def advance(label: str) -> None:

@@ -23,15 +23,23 @@ from edubridge.core.preflight import (
 
 
 class Command(BaseCommand):
-    help = ("Serve the node at http://HOST:PORT with gunicorn, after migrating; also starts the "
-            "embedded task worker unless --no-worker.")
+    help = (
+        "Serve the node at http://HOST:PORT with gunicorn, after migrating; also starts the "
+        "embedded task worker unless --no-worker."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")),
-                            help="gunicorn worker processes (default 2)")
-        parser.add_argument("--demo", action="store_true", help="load the demo network first (idempotent)")
+        parser.add_argument(
+            "--web-workers",
+            type=int,
+            default=int(os.environ.get("WEB_WORKERS", "2")),
+            help="gunicorn worker processes (default 2)",
+        )
+        parser.add_argument(
+            "--demo", action="store_true", help="load the demo network first (idempotent)"
+        )
         parser.add_argument("--no-migrate", action="store_true", help="do not apply migrations")
         parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
 
@@ -49,20 +57,39 @@ class Command(BaseCommand):
         if options["demo"]:
             call_command("demo")
         children: list[subprocess.Popen[bytes]] = []
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "edubridge.core.settings",
-               "EDUBRIDGE_DATA_DIR": str(settings.DATA_DIR)}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "edubridge.core.settings",
+            "EDUBRIDGE_DATA_DIR": str(settings.DATA_DIR),
+        }
         env.setdefault("EDUBRIDGE_BASE_URL", f"http://{host}:{port}")
         if not options["no_worker"]:
-            children.append(subprocess.Popen([sys.executable, "-m", "edubridge.cli", "worker"], env=env))
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "edubridge.cli", "worker"], env=env)
+            )
         web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "edubridge.core.wsgi:application",
-             "--bind", f"{'[' + host + ']' if ':' in host else host}:{port}",
-             "--workers", str(options["web_workers"]), "--threads", "4",
-             "--access-logfile", "-", "--graceful-timeout", "10"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "edubridge.core.wsgi:application",
+                "--bind",
+                f"{'[' + host + ']' if ':' in host else host}:{port}",
+                "--workers",
+                str(options["web_workers"]),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
+            ],
             env=env,
         )
         children.append(web)
-        self.stdout.write(self.style.SUCCESS(f"EduBridge is serving at http://{host}:{port}/  (Ctrl+C stops it)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"EduBridge is serving at http://{host}:{port}/  (Ctrl+C stops it)")
+        )
         self._wait(children)
 
     def _wait(self, children: list[subprocess.Popen[bytes]]) -> None:

@@ -36,10 +36,16 @@ class Command(BaseCommand):
                 stop.wait(HEARTBEAT_SECONDS)
 
         threading.Thread(target=beat, name="edubridge-heartbeat", daemon=True).start()
-        self.stdout.write(f"Task worker started ({options['workers']} threads, "
-                          f"{HUEY.__class__.__name__} storage).")
-        consumer = HUEY.create_consumer(workers=options["workers"], worker_type="thread",
-                                        periodic=True, check_worker_health=True)
+        self.stdout.write(
+            f"Task worker started ({options['workers']} threads, "
+            f"{HUEY.__class__.__name__} storage)."
+        )
+        consumer = HUEY.create_consumer(
+            workers=options["workers"],
+            worker_type="thread",
+            periodic=True,
+            check_worker_health=True,
+        )
         try:
             consumer.run()
         finally:
