@@ -1,0 +1,1 @@
+"""QTI 3.0 codecs: single ``qti-assessment-item`` XML and IMS content packages."""
