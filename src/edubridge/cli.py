@@ -32,6 +32,13 @@ NODE_COMMANDS = {
 ALIASES = {"data-classes": "data_classes"}
 
 
+def _available(module_name: str) -> bool:
+    try:
+        return importlib.util.find_spec(module_name) is not None
+    except ModuleNotFoundError:  # the engine's package itself is absent from this build
+        return False
+
+
 def _usage() -> str:
     lines = [
         "usage: edubridge COMMAND [options]   (edubridge COMMAND --help for each)",
@@ -43,7 +50,7 @@ def _usage() -> str:
     lines += [
         f"  {' '.join(words):<20} {text}"
         for words, (_, text) in ENGINE_COMMANDS.items()
-        if importlib.util.find_spec(ENGINE_COMMANDS[words][0]) is not None
+        if _available(ENGINE_COMMANDS[words][0])
     ]
     lines += [
         "",
@@ -55,7 +62,7 @@ def _usage() -> str:
 def _engine_command(argv: list[str]) -> int | None:
     for words, (module_name, _) in ENGINE_COMMANDS.items():
         if tuple(argv[: len(words)]) == words:
-            if importlib.util.find_spec(module_name) is None:
+            if not _available(module_name):
                 print(
                     f"edubridge: '{' '.join(words)}' is not available in this build.",
                     file=sys.stderr,

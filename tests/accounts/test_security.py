@@ -47,5 +47,8 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password() -> No
     assert "_auth_user_id" not in client.session
 
 
-def test_the_session_cookie_is_http_only() -> None:
+def test_cookies_are_http_only_and_secure_outside_debug() -> None:
     assert settings.SESSION_COOKIE_HTTPONLY
+    assert not settings.DEBUG
+    assert settings.SESSION_COOKIE_SECURE
+    assert settings.CSRF_COOKIE_SECURE

@@ -124,6 +124,11 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
     ),
     Role.LEARNER: (
         Capability(
+            _("Apply for an exchange"),
+            _("Rank exchange places and read why you were matched."),
+            "exchange:programmes",
+        ),
+        Capability(
             _("Choose your language"),
             _("Use the language switcher; Arabic pages read right to left."),
             "profile",
@@ -154,6 +159,11 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
         ),
     ),
     Role.EXCHANGE_COORDINATOR: (
+        Capability(
+            _("Run exchange programmes"),
+            _("Places, applications, host scores, the match and progress toward targets."),
+            "exchange:programmes",
+        ),
         Capability(
             _("See your programme office"),
             _("See the organization that runs your exchange."),

@@ -19,10 +19,16 @@ api = NinjaAPI(
 
 def _register_routers() -> None:
     from edubridge.accounts.routes import router as accounts_router
+    from edubridge.catalogue.routes import router as catalogue_router
     from edubridge.core.routes import router as core_router
+    from edubridge.exchange.routes import router as exchange_router
+    from edubridge.governance.routes import router as governance_router
 
     api.add_router("/", core_router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/exchange", exchange_router)
+    api.add_router("/catalogue", catalogue_router)
+    api.add_router("/governance", governance_router)
 
 
 _register_routers()

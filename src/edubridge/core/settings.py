@@ -26,6 +26,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "edubridge.core",
     "edubridge.accounts",
+    "edubridge.records",
+    "edubridge.exchange",
+    "edubridge.catalogue",
+    "edubridge.governance",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -134,10 +138,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Security defaults. Cookies are marked secure whenever the node is not on plain loopback HTTP.
-SECURE_COOKIES = env_flag(
-    "EDUBRIDGE_SECURE_COOKIES", default=not DEBUG and env_flag("EDUBRIDGE_HTTPS")
-)
+# Security defaults. Cookies are marked secure unless the node runs in debug mode.
+# Browsers treat http://127.0.0.1 and localhost as secure contexts, so secure cookies work there too.
+SECURE_COOKIES = env_flag("EDUBRIDGE_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True

@@ -22,6 +22,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    path("xapi/", include("edubridge.records.urls")),
+    path("exchange/", include("edubridge.exchange.urls")),
+    path("catalogue/", include("edubridge.catalogue.urls")),
+    path("governance/", include("edubridge.governance.urls")),
     path("api-docs/", RedirectView.as_view(url="/api/docs", permanent=False), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
