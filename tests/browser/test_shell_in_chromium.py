@@ -87,3 +87,12 @@ def test_the_shell_is_keyboard_navigable(page: Any) -> None:
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.closest('main') !== null")
     assert focused, "after the skip link, focus moves into the main content"
+
+
+def test_api_documentation_renders_under_the_content_security_policy(page: Any) -> None:
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto("/api/docs")
+    page.wait_for_selector(".opblock", timeout=20000)
+    assert page.locator(".opblock").count() >= 4
+    assert not [e for e in errors if "Content Security Policy" in e]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+
+from django.contrib.auth.hashers import make_password
 
 from edubridge.accounts.models import OrganizationType
 from edubridge.accounts.roles import Role
@@ -96,6 +99,12 @@ USERS: list[tuple[str, Role, str, str, str, str, bool]] = [
 STEPS = len(ORGANIZATIONS) + len(USERS)
 
 
+@cache
+def _demo_password_hash() -> str:
+    """One Argon2 hash shared by every demo user: they share the password, and hashing is slow."""
+    return make_password(DEMO_PASSWORD)
+
+
 def load(advance: Callable[[str], None]) -> list[tuple[str, str, str]]:
     """Create the demo organizations and one user per role; returns (username, password, role) rows."""
     orgs = {}
@@ -113,6 +122,7 @@ def load(advance: Callable[[str], None]) -> list[tuple[str, str, str]]:
             last_name=last,
             preferred_language=language,
             is_minor=minor,
+            password_hash=_demo_password_hash(),
         )
         logins.append((username, DEMO_PASSWORD, role.value))
         advance(f"user {username}")

@@ -87,6 +87,7 @@ def user_ensure(
     preferred_language: str = "",
     is_minor: bool = False,
     by: User | None = None,
+    password_hash: str = "",
 ) -> tuple[User, bool]:
     """Create a person with roles, or bring an existing one's roles up to date (idempotent)."""
     user = User.objects.filter(username=username).first()
@@ -101,7 +102,10 @@ def user_ensure(
             preferred_language=preferred_language,
             is_minor=is_minor,
         )
-        user.set_password(password)
+        if password_hash:
+            user.password = password_hash
+        else:
+            user.set_password(password)
         user.save()
         audit_record(action="user.created", actor=by, target=username)
     for role in roles:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI from the node's own static files (no CDN, CSP-friendly)
     "django_tasks",
     "huey.contrib.djhuey",
     "axes",

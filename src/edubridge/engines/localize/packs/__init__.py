@@ -1,0 +1,1 @@
+"""Locale packs (versioned YAML data files) and the concept lexicon."""
