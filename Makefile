@@ -70,3 +70,20 @@ openapi: setup  ## regenerate docs/api/openapi.json
 format: setup  ## format the code
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
+
+# Benchmarks and outside conformance suites: run by hand, never in CI.
+.PHONY: bench-matching
+bench-matching: setup  ## 50,000 applicants x 2,000 places: ours against the `matching` library
+	$(BIN)/python bench/matching/bench.py
+
+.PHONY: bench-privacy
+bench-privacy: setup  ## 5-anonymity over Adult: ours against anjana, and ARX's published figure
+	$(BIN)/python bench/privacy/bench_kanonymity.py
+
+.PHONY: bench-standards
+bench-standards: setup  ## item validation and QTI read/write throughput
+	$(BIN)/python bench/standards/bench_codecs.py 10000
+
+.PHONY: bench-localize
+bench-localize: setup  ## the localization gold set: recall, precision, forbidden content, items/s
+	$(BIN)/python bench/localize/run.py

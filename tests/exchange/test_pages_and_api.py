@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from edubridge.accounts.models import User
@@ -100,3 +101,76 @@ def test_the_api_runs_a_match_for_coordinators_only() -> None:
         .json()
     )
     assert mine["outcome"].startswith("matched to choice 1")
+
+
+def test_a_coordinator_creates_a_programme_and_adds_places_from_csv() -> None:
+    client = signed_in("exchange")
+    response = client.post(
+        "/exchange/new/",
+        {
+            "name": "Summer school 2028",
+            "partner_countries": "CN, ID",
+            "start_year": "2028",
+            "end_year": "2028",
+            "targets": "2028:50",
+            "max_choices": "3",
+        },
+    )
+    assert response.status_code == 302
+    programme = Programme.objects.get(name="Summer school 2028")
+    assert programme.target_total == 50
+    csv_text = (
+        "code,host,title,field,level,year,capacity,languages,quotas,criteria\n"
+        "S1,Xinhe Normal University,AI summer school,education,bachelor,2028,20,zh:A2,first_generation=yes:5,grades:1\n"
+    )
+    upload = SimpleUploadedFile("places.csv", csv_text.encode(), content_type="text/csv")
+    page = client.post(f"/exchange/{programme.pk}/places/", {"csv": upload})
+    assert page.status_code == 200
+    place = programme.places.get(code="S1")
+    assert place.language_requirements == {"zh": "A2"}
+    assert place.reserves == [{"attribute": "first_generation", "value": "yes", "seats": 5}]
+
+
+def test_a_places_file_with_bad_rows_adds_nothing_and_lists_every_problem() -> None:
+    programme = Programme.objects.get(name=OPEN_PROGRAMME)
+    before = programme.places.count()
+    csv_text = (
+        "code,host,title,field,level,year,capacity\n"
+        "N1,Xinhe Normal University,ok,education,teacher,2027,3\n"
+        "N2,Nowhere College,bad host,education,teacher,2027,3\n"
+        "N3,Xinhe Normal University,bad year,education,teacher,1999,3\n"
+    )
+    upload = SimpleUploadedFile("places.csv", csv_text.encode(), content_type="text/csv")
+    page = signed_in("exchange").post(f"/exchange/{programme.pk}/places/", {"csv": upload})
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "line 3" in text
+    assert "Nowhere College" in text
+    assert "line 4" in text
+    assert programme.places.count() == before
+
+
+def test_an_application_keeps_its_documents_and_refuses_other_file_types() -> None:
+    programme = Programme.objects.get(name=OPEN_PROGRAMME)
+    client = signed_in("learner")
+    bad = SimpleUploadedFile("cv.exe", b"MZ", content_type="application/octet-stream")
+    response = client.post(
+        f"/exchange/{programme.pk}/apply/", {"choice_1": "T01", "documents": [bad]}
+    )
+    assert response.status_code == 400
+    assert "PDF, PNG or JPEG" in response.content.decode()
+    good = SimpleUploadedFile("transcript.pdf", b"%PDF-1.4 demo", content_type="application/pdf")
+    response = client.post(
+        f"/exchange/{programme.pk}/apply/", {"choice_1": "T01", "documents": [good]}
+    )
+    assert response.status_code == 302
+    application = programme.applications.get(applicant__username="learner")
+    assert application.documents.count() == 1
+
+
+def test_the_published_lottery_can_be_downloaded() -> None:
+    programme = Programme.objects.get(name=MATCHED_PROGRAMME)
+    response = signed_in("exchange").get(f"/exchange/{programme.pk}/lottery-round-1.csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "position,applicant_id"
+    assert len(lines) == 1 + programme.applications.count()

@@ -227,6 +227,30 @@ class Application(models.Model):
         return f"A{self.pk:07d}"
 
 
+def _document_path(instance: ApplicationDocument, filename: str) -> str:
+    return f"exchange/applications/{instance.application_id}/{uuid.uuid4().hex}-{filename[-80:]}"
+
+
+class ApplicationDocument(models.Model):
+    """A document an applicant attaches (transcript, language certificate, letter)."""
+
+    application = classified(
+        models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents"),
+        PERSONAL,
+        "whose document",
+    )
+    kind = classified(models.CharField(max_length=40), PERSONAL, "what the document is")
+    file = classified(
+        models.FileField(upload_to=_document_path, max_length=300),
+        PERSONAL,
+        "the document itself, read by hosts and coordinators",
+    )
+    uploaded_at = classified(models.DateTimeField(auto_now_add=True), PERSONAL, "history")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.kind}"
+
+
 class Choice(models.Model):
     """One ranked choice of an application, with the host's score and the eligibility verdict."""
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,6 +21,7 @@ from edubridge.engines.matching.data import Place as EnginePlace
 from edubridge.exchange.eligibility import cefr_rank, ineligibility
 from edubridge.exchange.models import (
     Application,
+    ApplicationDocument,
     Choice,
     MatchOutcome,
     MatchRun,
@@ -149,6 +153,7 @@ def application_submit(
     gender: str = "",
     first_generation: bool | None = None,
     statement: str = "",
+    documents: list[tuple[str, UploadedFile[bytes]]] | None = None,
 ) -> Application:
     """Record an application with ranked choices; each choice gets its eligibility verdict now."""
     if programme.status != ProgrammeStatus.OPEN:
@@ -171,6 +176,8 @@ def application_submit(
     bad_levels = [f"{k}={v}" for k, v in levels.items() if cefr_rank(v) < 0]
     if bad_levels:
         raise ExchangeError(_("Not CEFR levels (A1 to C2): %s.") % ", ".join(bad_levels))
+    for kind, upload in documents or []:
+        _check_document(kind, upload)
     if Application.objects.filter(programme=programme, applicant=applicant).exists():
         raise ExchangeError(_("You have already applied to this programme."))
     application = Application.objects.create(
@@ -197,7 +204,24 @@ def application_submit(
         )
         for rank, code in enumerate(codes, start=1)
     )
+    for kind, upload in documents or []:
+        ApplicationDocument.objects.create(application=application, kind=kind, file=upload)
     return application
+
+
+DOCUMENT_TYPES = {".pdf", ".png", ".jpg", ".jpeg"}
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _check_document(kind: str, upload: UploadedFile[bytes]) -> None:
+    name = upload.name or ""
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    if suffix not in DOCUMENT_TYPES:
+        raise ExchangeError(_("%(name)s: documents must be PDF, PNG or JPEG.") % {"name": name})
+    if (upload.size or 0) > DOCUMENT_MAX_BYTES:
+        raise ExchangeError(_("%(name)s is larger than 10 MB.") % {"name": name})
+    if not kind.strip():
+        raise ExchangeError(_("Say what each document is."))
 
 
 def weighted_score(criteria: Mapping[str, float], scores: Mapping[str, float]) -> float:
@@ -448,3 +472,97 @@ def participation_advance(
         details={"from": current.value, "to": target.value},
     )
     return participation
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    message: str
+
+
+def parse_pairs(text: str, *, what: str) -> dict[str, str]:
+    """'en:B2; zh:B1' -> {'en': 'B2', 'zh': 'B1'}."""
+    pairs: dict[str, str] = {}
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        key, sep, value = part.partition(":")
+        if not sep or not key.strip() or not value.strip():
+            raise ExchangeError(
+                _("%(what)s must look like 'name:value; name:value'.") % {"what": what}
+            )
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+PLACE_COLUMNS = ("code", "host", "title", "field", "level", "year", "capacity")
+
+
+def places_import_csv(
+    *, programme: Programme, text: str, by: User | None
+) -> tuple[int, list[RowProblem]]:
+    """Add or update places from CSV; any bad row means nothing is stored, and every problem is listed.
+
+    Columns: code, host (organization name), title, field, level, year, capacity, and optional
+    languages ("en:B2; zh:B1"), quotas ("first_generation=yes:1"), criteria ("grades:0.6; motivation:0.4").
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in PLACE_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        return 0, [RowProblem(1, _("Missing columns: %s.") % ", ".join(missing))]
+    problems: list[RowProblem] = []
+    count = 0
+    hosts = {o.name: o for o in Organization.objects.all()}
+    try:
+        with transaction.atomic():
+            for line, row in enumerate(reader, start=2):
+                try:
+                    host = hosts.get((row["host"] or "").strip())
+                    if host is None:
+                        raise ExchangeError(_("unknown host organization '%s'") % row["host"])
+                    quotas = []
+                    for label, seats in parse_pairs(row.get("quotas") or "", what="quotas").items():
+                        attribute, eq, value = label.partition("=")
+                        if not eq:
+                            raise ExchangeError(_("a quota must look like 'attribute=value:seats'"))
+                        quotas.append(
+                            {
+                                "attribute": attribute.strip(),
+                                "value": value.strip(),
+                                "seats": int(seats),
+                            }
+                        )
+                    place_add(
+                        programme=programme,
+                        code=row["code"].strip(),
+                        host=host,
+                        title=row["title"].strip(),
+                        field=row["field"].strip(),
+                        level=row["level"].strip(),
+                        year=int(row["year"]),
+                        capacity=int(row["capacity"]),
+                        language_requirements=parse_pairs(
+                            row.get("languages") or "", what="languages"
+                        ),
+                        reserves=quotas,
+                        criteria={
+                            k: float(v)
+                            for k, v in parse_pairs(
+                                row.get("criteria") or "", what="criteria"
+                            ).items()
+                        },
+                    )
+                    count += 1
+                except (ExchangeError, ValueError) as exc:
+                    problems.append(RowProblem(line, str(exc)))
+            if problems:
+                raise ExchangeError("rows rejected")
+    except ExchangeError:
+        return 0, problems
+    audit_record(
+        action="exchange.places_imported",
+        actor=by,
+        target=programme.name,
+        details={"places": count},
+    )
+    return count, []

@@ -6,6 +6,11 @@ app_name = "exchange"
 
 urlpatterns = [
     path("", views.programme_list, name="programmes"),
+    path("new/", views.programme_new, name="programme-new"),
+    path("<uuid:programme_id>/places/", views.places, name="places"),
+    path(
+        "<uuid:programme_id>/lottery-round-<int:round>.csv", views.lottery_csv, name="lottery-csv"
+    ),
     path("<uuid:programme_id>/", views.programme_detail, name="programme"),
     path("<uuid:programme_id>/apply/", views.apply, name="apply"),
     path("<uuid:programme_id>/my-application/", views.my_application, name="my-application"),

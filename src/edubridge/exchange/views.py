@@ -5,12 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from edubridge.accounts.models import User
+from edubridge.accounts.models import Organization, User
 from edubridge.core.charts import Series, grouped_bars_with_target
 from edubridge.exchange import selectors, services
 from edubridge.exchange.access import access_programme, can_coordinate
@@ -28,7 +29,11 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = Programme.objects.select_related("coordinator").order_by("-start_year", "name")
-    return render(request, "exchange/programme_list.html", {"programmes": programmes})
+    return render(
+        request,
+        "exchange/programme_list.html",
+        {"programmes": programmes, "coordinating": can_coordinate(request.user)},
+    )
 
 
 def _progress_chart(programme: Programme, progress: dict[str, list[selectors.ProgressRow]]) -> str:
@@ -99,6 +104,10 @@ def apply(request: HttpRequest, programme_id: UUID) -> HttpResponse:
                 place_codes=codes,
                 language_levels=levels,
                 statement=request.POST.get("statement", ""),
+                documents=[
+                    (request.POST.get(f"document_kind_{k}", "") or _("document"), upload)
+                    for k, upload in enumerate(request.FILES.getlist("documents"))
+                ],
             )
         except services.ExchangeError as exc:
             error = str(exc)
@@ -111,7 +120,7 @@ def apply(request: HttpRequest, programme_id: UUID) -> HttpResponse:
             "programme": programme,
             "places": places,
             "ranks": range(1, programme.max_choices + 1),
-            "languages": LANGUAGES_ASKED,
+            "asked_languages": LANGUAGES_ASKED,
             "levels": CEFR_LEVELS,
             "error": error,
             "posted": request.POST,
@@ -281,3 +290,138 @@ def match_csv(request: HttpRequest, programme_id: UUID, round: int) -> HttpRespo
     return _csv_response(
         selectors.match_csv(programme, round), f"match-round{round}-{programme.pk}.csv"
     )
+
+
+def _parse_targets(text: str) -> dict[int, int]:
+    """'2026:120, 2027:150' -> {2026: 120, 2027: 150}."""
+    targets: dict[int, int] = {}
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        year, sep, count = part.partition(":")
+        if not sep:
+            raise services.ExchangeError(_("Targets must look like '2026:120, 2027:150'."))
+        targets[int(year)] = int(count)
+    if not targets:
+        raise services.ExchangeError(_("Give at least one yearly target."))
+    return targets
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_new(request: HttpRequest) -> HttpResponse:
+    if not can_coordinate(request.user):
+        raise PermissionDenied("Only exchange coordinators create programmes.")
+    user = _user(request)
+    error = ""
+    if request.method == "POST":
+        post = request.POST
+        try:
+            seed = post.get("lottery_seed", "").strip()
+            programme = services.programme_create(
+                by=user,
+                name=post.get("name", "").strip(),
+                description=post.get("description", ""),
+                coordinator=user.organization or Organization.objects.order_by("name").first(),  # type: ignore[arg-type]
+                partner_countries=[
+                    c.strip() for c in post.get("partner_countries", "").split(",") if c.strip()
+                ],
+                start_year=int(post.get("start_year", "")),
+                end_year=int(post.get("end_year", "")),
+                targets=_parse_targets(post.get("targets", "")),
+                max_choices=int(post.get("max_choices", "5")),
+                lottery_seed=int(seed) if seed else None,
+            )
+        except (services.ExchangeError, ValueError) as exc:
+            error = (
+                str(exc)
+                if isinstance(exc, services.ExchangeError)
+                else _("Years, targets and numbers must be whole numbers.")
+            )
+        else:
+            return redirect("exchange:places", programme_id=programme.pk)
+    return render(
+        request,
+        "exchange/programme_new.html",
+        {"error": error, "posted": request.POST},
+        status=400 if error else 200,
+    )
+
+
+def _organization(raw_id: str) -> Organization | None:
+    try:
+        return Organization.objects.filter(pk=UUID(raw_id)).first()
+    except ValueError:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def places(request: HttpRequest, programme_id: UUID) -> HttpResponse:
+    """Add places one by one or from a CSV file; a bad file adds nothing and lists every bad row."""
+    programme = access_programme(user=request.user, programme_id=programme_id, coordinate=True)
+    error, added = "", 0
+    problems: list[services.RowProblem] = []
+    if request.method == "POST":
+        upload = request.FILES.get("csv")
+        if upload is not None:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                error = _("The file is not UTF-8 text.")
+            else:
+                added, problems = services.places_import_csv(
+                    programme=programme, text=text, by=_user(request)
+                )
+        else:
+            post = request.POST
+            try:
+                host = _organization(post.get("host", ""))
+                if host is None:
+                    raise services.ExchangeError(_("Choose the host organization."))
+                services.place_add(
+                    programme=programme,
+                    code=post.get("code", "").strip(),
+                    host=host,
+                    title=post.get("title", "").strip(),
+                    field=post.get("field", "").strip(),
+                    level=post.get("level", "").strip(),
+                    year=int(post.get("year", "")),
+                    capacity=int(post.get("capacity", "")),
+                    language_requirements=services.parse_pairs(
+                        post.get("languages", ""), what=_("Languages")
+                    ),
+                )
+                added = 1
+            except (services.ExchangeError, ValueError) as exc:
+                error = (
+                    str(exc)
+                    if isinstance(exc, services.ExchangeError)
+                    else _("Year and capacity must be whole numbers.")
+                )
+    status = 400 if error or problems else 200
+    return render(
+        request,
+        "exchange/places.html",
+        {
+            "programme": programme,
+            "places": programme.places.select_related("host").order_by("code"),
+            "hosts": Organization.objects.order_by("country", "name"),
+            "error": error,
+            "problems": problems,
+            "added": added,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def lottery_csv(request: HttpRequest, programme_id: UUID, round: int) -> HttpResponse:
+    """The published lottery of a round: position and application reference, re-checkable from the seed."""
+    programme = access_programme(user=request.user, programme_id=programme_id, coordinate=True)
+    run = programme.match_runs.filter(round=round).first()
+    if run is None:
+        return HttpResponse(_("No such round."), status=404, content_type="text/plain")
+    lines = ["position,applicant_id", *[f"{k},{ref}" for k, ref in enumerate(run.lottery, start=1)]]
+    return _csv_response("\n".join(lines) + "\n", f"lottery-round{round}-seed{run.seed}.csv")
