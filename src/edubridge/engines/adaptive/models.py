@@ -1,0 +1,608 @@
+"""The learner models: BKT (with or without forgetting), PFA and the history-logistic model.
+
+Each model fits on a :class:`ResponseLog`, scores a log from earlier answers only
+(``predict_log``) and makes :class:`Learner` objects that update in O(1) per answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import expit
+
+from edubridge.engines.adaptive import features as feat
+from edubridge.engines.adaptive.bkt import (
+    PARAM_NAMES,
+    BKTConfig,
+    BKTParameters,
+    bkt_predict,
+    bkt_trace,
+    bkt_update,
+    fit_bkt,
+)
+from edubridge.engines.adaptive.data import ResponseLog
+from edubridge.engines.adaptive.interface import INTERFACE_VERSION, ItemId, ModelCard
+from edubridge.engines.adaptive.logistic import LogisticFit, fit_logistic
+from edubridge.engines.adaptive.policy import ItemBank, PolicyConfig, Recommendation, recommend
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+class ParameterError(ValueError):
+    """Exported parameters do not belong to this model or interface version."""
+
+
+def _check_header(data: dict[str, Any], model: str) -> None:
+    """Refuse parameters of another model or of an incompatible interface major version."""
+    if data.get("model") != model:
+        raise ParameterError(f"parameters are for {data.get('model')!r}, not {model!r}")
+    if str(data.get("interface_version", "")).split(".")[0] != INTERFACE_VERSION.split(".")[0]:
+        raise ParameterError(f"interface version {data.get('interface_version')!r} unsupported")
+
+
+@dataclass
+class _LearnerBase:
+    """Bookkeeping shared by all learners: recent items and spacing history."""
+
+    mastery_threshold: float = 0.95
+    recent_items: deque[ItemId] = field(default_factory=lambda: deque(maxlen=20))
+    last_seen: dict[int, float] = field(default_factory=dict)
+    reviews_passed: dict[int, int] = field(default_factory=dict)
+
+    def _book(
+        self, skill: int, item: ItemId, correct: bool, at: float | None, before: float
+    ) -> None:
+        self.recent_items.append(item)
+        if at is not None:
+            self.last_seen[skill] = at
+        if before >= self.mastery_threshold:
+            # a right answer while mastered stretches the next review interval; a wrong one resets
+            self.reviews_passed[skill] = self.reviews_passed.get(skill, 0) + 1 if correct else 0
+
+    def skill_state(self, skills: IntArray) -> tuple[FloatArray, FloatArray]:
+        raise NotImplementedError
+
+    def recommend(
+        self, bank: ItemBank, config: PolicyConfig, now: float, test_out: int | None = None
+    ) -> Recommendation:
+        return recommend(
+            self,  # type: ignore[arg-type]
+            bank,
+            config,
+            now,
+            list(self.recent_items),
+            self.last_seen,
+            self.reviews_passed,
+            test_out,
+        )
+
+
+# --------------------------------------------------------------------------------------- BKT
+
+
+@dataclass
+class BKTLearner(_LearnerBase):
+    """P(known) per skill; one Bayes step plus a transition per answer."""
+
+    model: BKTModel = field(kw_only=True)
+    known: dict[int, float] = field(default_factory=dict)
+
+    def _params(self, skill: int) -> dict[str, float]:
+        return self.model.skill_params(skill)
+
+    def mastery(self, skill: int) -> float:
+        return self.known.get(skill, self._params(skill)["prior"])
+
+    def predict(self, skill: int, item: ItemId | None = None) -> float:
+        return bkt_predict(self.mastery(skill), self._params(skill))
+
+    def observe(self, skill: int, item: ItemId, correct: bool, at: float | None = None) -> None:
+        before = self.mastery(skill)
+        self.known[skill] = bkt_update(before, correct, self._params(skill))
+        self._book(skill, item, correct, at, before)
+
+    def skill_state(self, skills: IntArray) -> tuple[FloatArray, FloatArray]:
+        rows, pos = self.model.rows_for(skills)
+        p = self.model.gathered(rows)
+        k = p["prior"].copy()
+        for skill, value in self.known.items():
+            i = pos.get(skill)
+            if i is not None:
+                k[i] = value
+        return k * (1.0 - p["slip"]) + (1.0 - k) * p["guess"], k
+
+    def explain(self, skill: int) -> str:
+        p = self._params(skill)
+        return (
+            f"skill {skill}: P(known) {self.mastery(skill):.2f}, next answer predicted "
+            f"{self.predict(skill):.2f} right (guess {p['guess']:.2f}, slip {p['slip']:.2f}, "
+            f"learn {p['learn']:.2f}, forget {p['forget']:.2f})"
+        )
+
+
+class BKTModel:
+    """Per-skill BKT; ``forgets`` selects BKT+forgetting."""
+
+    version = f"bkt-{INTERFACE_VERSION}"
+
+    def __init__(self, params: BKTParameters, config: BKTConfig) -> None:
+        self.params = params
+        self.config = config
+        self.name = "bkt-forget" if config.forgets else "bkt"
+        self._index = params.index()
+        self._cache: dict[bytes, tuple[IntArray, dict[int, int]]] = {}
+        self._table = {n: np.r_[params.values[n], params.pooled[n]] for n in PARAM_NAMES}
+        self.metrics: dict[str, float] = {}
+
+    @classmethod
+    def fit(cls, log: ResponseLog, config: BKTConfig | None = None) -> Self:
+        config = config or BKTConfig()
+        return cls(fit_bkt(log, config), config)
+
+    def skill_params(self, skill: int) -> dict[str, float]:
+        i = self._index.get(skill, len(self.params.skills))
+        return {n: float(self._table[n][i]) for n in PARAM_NAMES}
+
+    def rows_for(self, skills: IntArray) -> tuple[IntArray, dict[int, int]]:
+        key = skills.tobytes()
+        hit = self._cache.get(key)
+        if hit is None:
+            missing = len(self.params.skills)
+            rows = np.array([self._index.get(int(s), missing) for s in skills], dtype=np.int64)
+            hit = (rows, {int(s): i for i, s in enumerate(skills)})
+            self._cache[key] = hit
+        return hit
+
+    def gathered(self, rows: IntArray) -> dict[str, FloatArray]:
+        return {n: self._table[n][rows] for n in PARAM_NAMES}
+
+    def new_learner(self, mastery_threshold: float = 0.95) -> BKTLearner:
+        return BKTLearner(mastery_threshold=mastery_threshold, model=self)
+
+    def predict_log(self, log: ResponseLog) -> FloatArray:
+        return bkt_trace(self.params, log)[0]
+
+    def export_parameters(self) -> dict[str, Any]:
+        return {
+            "model": self.name,
+            "interface_version": INTERFACE_VERSION,
+            "version": self.version,
+            "config": {
+                "forgets": self.config.forgets,
+                "restarts": self.config.restarts,
+                "max_iter": self.config.max_iter,
+                "prior_strength": self.config.prior_strength,
+                "seed": self.config.seed,
+            },
+            "bkt": self.params.to_dict(),
+        }
+
+    @classmethod
+    def from_parameters(cls, data: dict[str, Any]) -> Self:
+        _check_header(data, "bkt-forget" if data.get("config", {}).get("forgets") else "bkt")
+        c = data["config"]
+        config = BKTConfig(
+            forgets=bool(c["forgets"]),
+            restarts=int(c["restarts"]),
+            max_iter=int(c["max_iter"]),
+            prior_strength=float(c["prior_strength"]),
+            seed=int(c["seed"]),
+        )
+        return cls(BKTParameters.from_dict(data["bkt"]), config)
+
+    def model_card(self) -> ModelCard:
+        return ModelCard(
+            name=self.name,
+            version=self.version,
+            intended_use=(
+                "Estimate per-skill mastery (P(known)) of a learner practising items tagged with "
+                "one skill each; drives mastery bars and the mastery threshold of the policy."
+            ),
+            data=(
+                f"fitted on {sum(self.params.n_responses.values())} responses over "
+                f"{len(self.params.skills)} skills"
+            ),
+            metrics=dict(self.metrics),
+            limits=(
+                "one skill per item; multi-skill items must be split by the caller",
+                "no item difficulty: all items of a skill are alike",
+                "guess and slip are capped at 0.30 to avoid degenerate fits",
+                "unseen skills use pooled parameters until refitted",
+                "not validated for high-stakes decisions (grading, placement)",
+            ),
+        )
+
+
+# -------------------------------------------------------------------------- history-logistic
+
+
+@dataclass
+class HistoryLearner(_LearnerBase):
+    """BKT mastery plus the history counters of :class:`features.HistoryState`."""
+
+    model: HistoryLRModel = field(kw_only=True)
+    bkt: BKTLearner = field(kw_only=True)
+    history: feat.HistoryState = field(default_factory=feat.HistoryState)
+    skill_logit: dict[int, float] = field(default_factory=dict)
+
+    def mastery(self, skill: int) -> float:
+        return self.bkt.mastery(skill)
+
+    def _logit(self, skill: int) -> float:
+        raw = self.history.raw_for(skill, self.bkt.predict(skill), self.bkt.mastery(skill))
+        return float(self.model.logit_rows({k: np.array([v]) for k, v in raw.items()}, [skill])[0])
+
+    def predict(self, skill: int, item: ItemId | None = None) -> float:
+        return float(expit(self._logit(skill)))
+
+    def observe(self, skill: int, item: ItemId, correct: bool, at: float | None = None) -> None:
+        before = self.bkt.mastery(skill)
+        self.bkt.observe(skill, item, correct, at)
+        self.history.observe(skill, correct, self.model.base_rate(skill))
+        self.skill_logit[skill] = self.model.reference_logit(self.history, self.bkt, skill)
+        self._book(skill, item, correct, at, before)
+
+    def skill_state(self, skills: IntArray) -> tuple[FloatArray, FloatArray]:
+        """All skills at once: cached per-skill parts + one learner-wide shift (separable)."""
+        rows, pos = self.model.bkt.rows_for(skills)
+        z = self.model.default_logit[rows]
+        # the only skill column that moves without an answer on the skill is the gap since it
+        # was last seen (cached at gap 1); correct it, then add the learner-wide shift
+        gap_w = self.model.gap_weight
+        now = self.history.n
+        for skill, value in self.skill_logit.items():
+            i = pos.get(skill)
+            if i is not None:
+                gap = now - self.history.skills[skill].last_pos
+                z[i] = value + gap_w * (math.log1p(gap) - math.log(2.0))
+        z = z + self.model.learner_shift(self.history)
+        prev = self.history.prev_skill
+        if prev is not None and prev in pos:
+            z[pos[prev]] = self._logit(prev)
+        _, mastery = self.bkt.skill_state(skills)
+        return np.asarray(expit(z), dtype=np.float64), mastery
+
+    def explain(self, skill: int) -> str:
+        raw = self.history.raw_for(skill, 0.0, 0.0)
+        return (
+            f"skill {skill}: P(known) {self.mastery(skill):.2f}, next answer predicted "
+            f"{self.predict(skill):.2f} right; {int(raw['s_c'])} right and "
+            f"{int(raw['s_n'] - raw['s_c'])} wrong on this skill, "
+            f"{int(self.history.c)}/{int(self.history.n)} right overall"
+        )
+
+
+#: Columns of :data:`features.FEATURE_NAMES` that depend on the learner only, and those that
+#: depend on whether the skill is the one just answered; all others depend on the skill only.
+_LEARNER_COLUMNS = frozenset(
+    {
+        "log_learner_successes",
+        "log_learner_failures",
+        "logit_learner_rate",
+        "logit_learner_recent_rate_slow",
+        "logit_learner_recent_rate_fast",
+        "prev_answer_right",
+        "prev_answer_wrong",
+        "log_skills_seen",
+        "logit_first_attempt_rate",
+        "learner_residual_sum",
+        "learner_residual_mean",
+        "learner_residual_recent",
+        "learner_residual_longterm",
+        "log_runs_so_far",
+    }
+)
+
+
+@dataclass(frozen=True)
+class HistoryConfig:
+    """Fit options of the history-logistic model (chosen in ADR 0011)."""
+
+    bkt: BKTConfig = field(default_factory=lambda: BKTConfig(forgets=True, restarts=1, max_iter=10))
+    l2: float = 1.0
+    max_iter: int = 25
+    max_rows: int = 250_000
+    seed: int = 0
+
+
+class HistoryLRModel:
+    """PFA-family logistic regression on a learner's earlier answers, with BKT as a feature."""
+
+    name = "history-lr"
+    version = f"history-lr-{INTERFACE_VERSION}"
+
+    def __init__(
+        self,
+        bkt: BKTModel,
+        skill_rate: dict[int, float],
+        global_rate: float,
+        lr: LogisticFit,
+        config: HistoryConfig,
+    ) -> None:
+        self.bkt = bkt
+        self.skill_rate = skill_rate
+        self.global_rate = global_rate
+        self.lr = lr
+        self.config = config
+        self.skills = list(bkt.params.skills)
+        self._row = {s: i for i, s in enumerate(self.skills)}
+        self.metrics: dict[str, float] = {}
+        learner_mask = np.array([n in _LEARNER_COLUMNS for n in feat.FEATURE_NAMES])
+        self._learner_w = np.where(learner_mask, lr.dense / lr.scale, 0.0)
+        gap_col = feat.FEATURE_NAMES.index("log_answers_since_skill_last_seen")
+        self.gap_weight = float(lr.dense[gap_col] / lr.scale[gap_col])
+        self._reference = feat.HistoryState()
+        fresh_row = feat.assemble(
+            {k: np.array([v]) for k, v in self._reference.raw_for(-2, 0.5, 0.5).items()}
+        )[0]
+        self._fresh_shift = float(fresh_row @ self._learner_w)
+        # logit of every known skill (plus the pooled one) for a learner with no history
+        fresh = feat.HistoryState()
+        k = np.r_[bkt.params.values["prior"], bkt.params.pooled["prior"]]
+        table = bkt.gathered(np.arange(len(self.skills) + 1))
+        p = k * (1 - table["slip"]) + (1 - k) * table["guess"]
+        raws = [fresh.raw_for(-1, float(p[i]), float(k[i])) for i in range(len(k))]
+        stacked = {f: np.array([r[f] for r in raws]) for f in feat.RAW_FIELDS}
+        self.default_logit = self.logit_rows(stacked, [*self.skills, -1])
+
+    def base_rate(self, skill: int) -> float:
+        return self.skill_rate.get(skill, self.global_rate)
+
+    def logit_rows(self, raw: dict[str, FloatArray], skills: Sequence[int]) -> FloatArray:
+        x = feat.assemble(raw)
+        rows = np.array([self._row.get(s, -1) for s in skills], dtype=np.int64)
+        return self.lr.logit(x, rows, np.log1p(raw["s_c"]), np.log1p(raw["s_n"] - raw["s_c"]))
+
+    def learner_shift(self, history: feat.HistoryState) -> float:
+        """Learner-wide part of the logit relative to a fresh learner (skill columns cancel)."""
+        actual = feat.assemble(
+            {k: np.array([v]) for k, v in history.raw_for(-2, 0.5, 0.5).items()}
+        )[0]
+        return float(actual @ self._learner_w) - self._fresh_shift
+
+    def reference_logit(self, history: feat.HistoryState, bkt: BKTLearner, skill: int) -> float:
+        """Logit of ``skill`` with the learner-wide columns of a fresh learner."""
+        raw = history.raw_for(skill, bkt.predict(skill), bkt.mastery(skill))
+        fresh = self._reference.raw_for(skill, 0.0, 0.0)
+        for name in feat.RAW_FIELDS:
+            if name.startswith("l_"):
+                raw[name] = fresh[name]
+        return float(self.logit_rows({k: np.array([v]) for k, v in raw.items()}, [skill])[0])
+
+    @classmethod
+    def fit(cls, log: ResponseLog, config: HistoryConfig | None = None) -> Self:
+        config = config or HistoryConfig()
+        bkt = BKTModel.fit(log, config.bkt)
+        skills, idx = np.unique(log.skill, return_inverse=True)
+        rate = np.bincount(idx, weights=log.correct) / np.bincount(idx)
+        skill_rate = {int(s): float(r) for s, r in zip(skills, rate, strict=True)}
+        global_rate = float(log.correct.mean())
+        p, k = bkt_trace(bkt.params, log)
+        raw = feat.history_raw(log, p, k, rate[idx])
+        rows = np.searchsorted(np.array(bkt.params.skills), log.skill)
+        chosen = np.arange(log.n_responses)
+        if log.n_responses > config.max_rows:
+            rng = np.random.default_rng(config.seed)
+            chosen = np.sort(rng.choice(log.n_responses, config.max_rows, replace=False))
+        x = feat.assemble({name: values[chosen] for name, values in raw.items()})
+        lr = fit_logistic(
+            x,
+            log.correct[chosen].astype(np.float64),
+            rows[chosen],
+            np.log1p(raw["s_c"][chosen]),
+            np.log1p(raw["s_n"][chosen] - raw["s_c"][chosen]),
+            len(bkt.params.skills),
+            l2=config.l2,
+            max_iter=config.max_iter,
+        )
+        return cls(bkt, skill_rate, global_rate, lr, config)
+
+    def predict_log(self, log: ResponseLog) -> FloatArray:
+        base = np.array([self.base_rate(int(s)) for s in np.unique(log.skill)])
+        base_of = base[np.searchsorted(np.unique(log.skill), log.skill)]
+        x, raw = _design(self.bkt, log, base_of)
+        known = np.array(self.skills, dtype=np.int64)
+        rows = np.searchsorted(known, log.skill)
+        rows = np.where(
+            (rows < len(known)) & (known[np.minimum(rows, len(known) - 1)] == log.skill), rows, -1
+        )
+        z = self.lr.logit(x, rows, np.log1p(raw["s_c"]), np.log1p(raw["s_n"] - raw["s_c"]))
+        return np.asarray(expit(z), dtype=np.float64)
+
+    def new_learner(self, mastery_threshold: float = 0.95) -> HistoryLearner:
+        return HistoryLearner(
+            mastery_threshold=mastery_threshold,
+            model=self,
+            bkt=self.bkt.new_learner(mastery_threshold),
+        )
+
+    def export_parameters(self) -> dict[str, Any]:
+        return {
+            "model": self.name,
+            "interface_version": INTERFACE_VERSION,
+            "version": self.version,
+            "features": list(feat.FEATURE_NAMES),
+            "bkt": self.bkt.export_parameters(),
+            "skill_rate": {str(k): v for k, v in self.skill_rate.items()},
+            "global_rate": self.global_rate,
+            "logistic": self.lr.to_dict(),
+            "config": {
+                "l2": self.config.l2,
+                "max_iter": self.config.max_iter,
+                "max_rows": self.config.max_rows,
+                "seed": self.config.seed,
+            },
+        }
+
+    @classmethod
+    def from_parameters(cls, data: dict[str, Any]) -> Self:
+        _check_header(data, cls.name)
+        if list(data["features"]) != list(feat.FEATURE_NAMES):
+            raise ParameterError("feature list differs from this code's; refit the model")
+        bkt = BKTModel.from_parameters(data["bkt"])
+        c = data["config"]
+        config = HistoryConfig(
+            bkt=bkt.config,
+            l2=float(c["l2"]),
+            max_iter=int(c["max_iter"]),
+            max_rows=int(c["max_rows"]),
+            seed=int(c["seed"]),
+        )
+        return cls(
+            bkt,
+            {int(k): float(v) for k, v in data["skill_rate"].items()},
+            float(data["global_rate"]),
+            LogisticFit.from_dict(data["logistic"]),
+            config,
+        )
+
+    def model_card(self) -> ModelCard:
+        return ModelCard(
+            name=self.name,
+            version=self.version,
+            intended_use=(
+                "Predict whether a learner's next answer on a skill will be right, to keep "
+                "practice inside the target success band; mastery bars use its BKT component."
+            ),
+            data=(
+                f"fitted on {sum(self.bkt.params.n_responses.values())} responses over "
+                f"{len(self.skills)} skills (at most {self.config.max_rows} rows for the "
+                "logistic step)"
+            ),
+            metrics=dict(self.metrics),
+            limits=(
+                "features use answer order, not clock time: long breaks are not modelled",
+                "learner-wide features carry ability across skills; a learner with no history "
+                "gets the population average",
+                "skills unseen in training fall back to pooled BKT and no per-skill terms",
+                "probabilities are calibrated on the training population only",
+                "not validated for high-stakes decisions (grading, placement)",
+            ),
+        )
+
+
+# ------------------------------------------------------------------------------------- PFA
+
+
+@dataclass
+class PFALearner(_LearnerBase):
+    """Right and wrong counts per skill; PFA has no latent mastery, so mastery = P(right)."""
+
+    model: PFAModel = field(kw_only=True)
+    counts: dict[int, tuple[float, float]] = field(default_factory=dict)
+
+    def predict(self, skill: int, item: ItemId | None = None) -> float:
+        right, wrong = self.counts.get(skill, (0.0, 0.0))
+        return float(
+            expit(self.model.logit(np.array([skill]), np.array([right]), np.array([wrong]))[0])
+        )
+
+    def mastery(self, skill: int) -> float:
+        return self.predict(skill)
+
+    def observe(self, skill: int, item: ItemId, correct: bool, at: float | None = None) -> None:
+        before = self.mastery(skill)
+        right, wrong = self.counts.get(skill, (0.0, 0.0))
+        self.counts[skill] = (right + 1.0, wrong) if correct else (right, wrong + 1.0)
+        self._book(skill, item, correct, at, before)
+
+    def skill_state(self, skills: IntArray) -> tuple[FloatArray, FloatArray]:
+        right = np.array([self.counts.get(int(s), (0.0, 0.0))[0] for s in skills])
+        wrong = np.array([self.counts.get(int(s), (0.0, 0.0))[1] for s in skills])
+        p = np.asarray(expit(self.model.logit(skills, right, wrong)), dtype=np.float64)
+        return p, p
+
+    def explain(self, skill: int) -> str:
+        right, wrong = self.counts.get(skill, (0.0, 0.0))
+        return (
+            f"skill {skill}: {int(right)} right and {int(wrong)} wrong so far, next answer "
+            f"predicted {self.predict(skill):.2f} right"
+        )
+
+
+class PFAModel:
+    """Performance Factors Analysis (Pavlik et al. 2009): per-skill difficulty and per-skill
+    weights on prior right and wrong counts. The classic baseline the history model extends."""
+
+    name = "pfa"
+    version = f"pfa-{INTERFACE_VERSION}"
+
+    def __init__(self, skills: list[int], lr: LogisticFit) -> None:
+        self.skills = skills
+        self.lr = lr
+        self._row = {s: i for i, s in enumerate(skills)}
+        self.metrics: dict[str, float] = {}
+
+    @classmethod
+    def fit(cls, log: ResponseLog, l2: float = 1.0) -> Self:
+        skills, rows = np.unique(log.skill, return_inverse=True)
+        raw = feat.history_raw(
+            log, np.zeros(log.n_responses), np.zeros(log.n_responses), np.zeros(log.n_responses)
+        )
+        lr = fit_logistic(
+            np.zeros((log.n_responses, 0)),
+            log.correct.astype(np.float64),
+            rows.astype(np.int64),
+            raw["s_c"],
+            raw["s_n"] - raw["s_c"],
+            len(skills),
+            l2=l2,
+        )
+        return cls([int(s) for s in skills], lr)
+
+    def logit(self, skills: IntArray, right: FloatArray, wrong: FloatArray) -> FloatArray:
+        rows = np.array([self._row.get(int(s), -1) for s in skills], dtype=np.int64)
+        return self.lr.logit(np.zeros((len(rows), 0)), rows, right, wrong)
+
+    def predict_log(self, log: ResponseLog) -> FloatArray:
+        raw = feat.history_raw(
+            log, np.zeros(log.n_responses), np.zeros(log.n_responses), np.zeros(log.n_responses)
+        )
+        z = self.logit(log.skill, raw["s_c"], raw["s_n"] - raw["s_c"])
+        return np.asarray(expit(z), dtype=np.float64)
+
+    def new_learner(self, mastery_threshold: float = 0.95) -> PFALearner:
+        return PFALearner(mastery_threshold=mastery_threshold, model=self)
+
+    def export_parameters(self) -> dict[str, Any]:
+        return {
+            "model": self.name,
+            "interface_version": INTERFACE_VERSION,
+            "version": self.version,
+            "skills": list(self.skills),
+            "logistic": self.lr.to_dict(),
+        }
+
+    @classmethod
+    def from_parameters(cls, data: dict[str, Any]) -> Self:
+        _check_header(data, cls.name)
+        return cls([int(s) for s in data["skills"]], LogisticFit.from_dict(data["logistic"]))
+
+    def model_card(self) -> ModelCard:
+        return ModelCard(
+            name=self.name,
+            version=self.version,
+            intended_use="Baseline for comparison; predicts the next answer from per-skill counts.",
+            data=f"fitted on {len(self.skills)} skills",
+            metrics=dict(self.metrics),
+            limits=(
+                "no recency: an old failure weighs as much as a recent one",
+                "no latent mastery: the mastery bar shows predicted success instead",
+                "not validated for high-stakes decisions (grading, placement)",
+            ),
+        )
+
+
+def _design(
+    bkt: BKTModel, log: ResponseLog, base_rate: FloatArray
+) -> tuple[FloatArray, dict[str, FloatArray]]:
+    p, k = bkt_trace(bkt.params, log)
+    raw = feat.history_raw(log, p, k, base_rate)
+    return feat.assemble(raw), raw

@@ -1,0 +1,140 @@
+"""Learner models: online state equals batch scoring, no peeking, parameters round-trip,
+every model satisfies the versioned interface and carries a model card."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from edubridge.engines.adaptive.bkt import BKTConfig
+from edubridge.engines.adaptive.data import ResponseLog
+from edubridge.engines.adaptive.features import HistoryState, assemble, history_raw
+from edubridge.engines.adaptive.interface import Learner, LearnerModel
+from edubridge.engines.adaptive.models import (
+    BKTModel,
+    HistoryConfig,
+    HistoryLRModel,
+    ParameterError,
+    PFAModel,
+)
+
+from .synthetic import TRUE, bkt_log, bkt_sequences
+
+SEQS = bkt_sequences(
+    {**TRUE, 3: {"prior": 0.5, "learn": 0.2, "forget": 0.05, "guess": 0.2, "slip": 0.1}},
+    learners=150,
+    answers=8,
+    seed=5,
+)
+LOG = ResponseLog.from_sequences(SEQS)
+FAST = HistoryConfig(bkt=BKTConfig(restarts=1, max_iter=10))
+HISTORY = HistoryLRModel.fit(LOG, FAST)
+MODELS: list[LearnerModel] = [
+    BKTModel.fit(LOG, BKTConfig(restarts=1, max_iter=10)),
+    PFAModel.fit(LOG),
+    HISTORY,
+]
+
+answers = st.lists(st.tuples(st.sampled_from([1, 2, 3, 4]), st.booleans()), min_size=1, max_size=25)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.name)
+def test_online_learner_reproduces_batch_predictions(model: LearnerModel) -> None:
+    batch = model.predict_log(LOG)
+    online = []
+    for skills, outcomes in SEQS[:40]:
+        learner = model.new_learner()
+        for s, o in zip(skills, outcomes, strict=True):
+            online.append(learner.predict(s))
+            learner.observe(s, f"item-{s}", bool(o))
+    assert np.allclose(batch[: len(online)], online, atol=1e-9)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.name)
+def test_all_skill_predictions_at_once_equal_one_by_one(model: LearnerModel) -> None:
+    learner = model.new_learner()
+    for s, o in zip(*SEQS[0], strict=True):
+        learner.observe(s, "i", bool(o))
+    skills = np.array([1, 2, 3, 4], dtype=np.int64)
+    success, mastery = learner.skill_state(skills)
+    assert np.allclose(success, [learner.predict(int(s)) for s in skills], atol=1e-12)
+    assert np.allclose(mastery, [learner.mastery(int(s)) for s in skills], atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(answers, st.integers(min_value=0, max_value=24))
+def test_no_prediction_depends_on_later_answers(history: list[tuple[int, bool]], cut: int) -> None:
+    cut = min(cut, len(history) - 1)
+    flipped = [*history[:cut], (history[cut][0], not history[cut][1]), *history[cut + 1 :]]
+    a = HISTORY.predict_log(
+        ResponseLog.from_sequences([([s for s, _ in history], [int(o) for _, o in history])])
+    )
+    b = HISTORY.predict_log(
+        ResponseLog.from_sequences([([s for s, _ in flipped], [int(o) for _, o in flipped])])
+    )
+    assert np.array_equal(a[: cut + 1], b[: cut + 1])
+
+
+@settings(max_examples=30, deadline=None)
+@given(answers)
+def test_incremental_history_equals_vectorized_history(history: list[tuple[int, bool]]) -> None:
+    log = ResponseLog.from_sequences([([s for s, _ in history], [int(o) for _, o in history])])
+    n = log.n_responses
+    base = np.full(n, 0.6)
+    batch = assemble(history_raw(log, np.full(n, 0.7), np.full(n, 0.4), base))
+    state = HistoryState()
+    rows = []
+    for s, o in history:
+        raw = state.raw_for(s, 0.7, 0.4)
+        rows.append(assemble({k: np.array([v]) for k, v in raw.items()})[0])
+        state.observe(s, o, 0.6)
+    assert np.allclose(batch, np.array(rows), atol=1e-12)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.name)
+def test_parameters_round_trip_through_json(model: LearnerModel) -> None:
+    exported = json.loads(json.dumps(model.export_parameters()))
+    restored = type(model).from_parameters(exported)
+    assert restored.version == model.version
+    assert np.allclose(restored.predict_log(LOG), model.predict_log(LOG), atol=1e-12)
+
+
+def test_parameters_of_another_model_are_refused() -> None:
+    with pytest.raises(ParameterError):
+        HistoryLRModel.from_parameters(MODELS[1].export_parameters())
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.name)
+def test_models_and_learners_satisfy_the_interface(model: LearnerModel) -> None:
+    assert isinstance(model, LearnerModel)
+    assert isinstance(model.new_learner(), Learner)
+    assert model.version.endswith("-1.0")
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.name)
+def test_model_card_names_use_data_and_limits(model: LearnerModel) -> None:
+    card = model.model_card().as_dict()
+    assert card["intended_use"]
+    assert card["data"]
+    assert card["limits"]
+    assert card["name"] == model.name
+
+
+def test_history_model_predicts_synthetic_data_better_than_chance() -> None:
+    test = bkt_log(TRUE, learners=100, answers=8, seed=11)
+    from edubridge.engines.adaptive.metrics import auc
+
+    assert auc(test.correct, HISTORY.predict_log(test)) > 0.6
+
+
+def test_explanations_state_numbers() -> None:
+    learner = HISTORY.new_learner()
+    learner.observe(1, "a", True)
+    learner.observe(1, "b", False)
+    text = learner.explain(1)
+    assert "P(known)" in text
+    assert "1 right and 1 wrong" in text

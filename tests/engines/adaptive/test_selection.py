@@ -1,0 +1,30 @@
+"""Model selection by cross-validation over learners records the choice and why."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from edubridge.engines.adaptive.selection import select_model, subset
+
+from .synthetic import TRUE, bkt_log
+
+LOG = bkt_log(TRUE, learners=90, answers=6, seed=4)
+
+
+def test_selection_reports_the_chosen_model_and_the_reason() -> None:
+    record = select_model(LOG, names=["bkt", "pfa"], folds=2)
+    assert record.chosen in ("bkt", "pfa")
+    assert record.reason.startswith(f"{record.chosen} chosen: mean held-out AUC")
+    assert set(record.fold_auc) == {"bkt", "pfa"}
+    assert all(len(v) == 2 for v in record.fold_auc.values())
+
+
+def test_costlier_model_needs_a_clear_margin() -> None:
+    record = select_model(LOG, names=["bkt", "pfa"], folds=2, margin=1.0)
+    assert record.chosen == "bkt"
+
+
+def test_folds_split_learners_not_answers() -> None:
+    part = subset(LOG, np.array([3, 1]))
+    assert part.n_learners == 2
+    assert part.n_responses == int(np.isin(LOG.learner, [1, 3]).sum())
