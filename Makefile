@@ -87,3 +87,7 @@ bench-standards: setup  ## item validation and QTI read/write throughput
 .PHONY: bench-localize
 bench-localize: setup  ## the localization gold set: recall, precision, forbidden content, items/s
 	$(BIN)/python bench/localize/run.py
+
+.PHONY: credentials-crosscheck
+credentials-crosscheck: setup  ## verify the node's credentials with Digital Bazaar's verifier (needs node and npm)
+	bash bench/credentials/run.sh

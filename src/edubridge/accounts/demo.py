@@ -50,6 +50,15 @@ USERS: list[tuple[str, Role, str, str, str, str, bool]] = [
         False,
     ),
     (
+        "steward2",
+        Role.DATA_STEWARD,
+        "Nusantara Digital Learning Agency",
+        "Dewi",
+        "Lestari",
+        "id",
+        False,
+    ),
+    (
         "trainer",
         Role.TRAINING_COORDINATOR,
         "Abay Regional Teacher Training Centre",

@@ -136,10 +136,40 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
     ),
     Role.TEACHER: (
         Capability(
+            _("Your training"),
+            _("Your programme, sessions, progress per competency and credentials."),
+            "training:mine",
+        ),
+        Capability(
+            _("Verify a credential"),
+            _("Check who issued a credential, to whom, and whether it still holds."),
+            "training:verify",
+        ),
+        Capability(
             _("See your school"), _("See the organization your classes belong to."), "profile"
         ),
     ),
     Role.DATA_STEWARD: (
+        Capability(
+            _("Export policies"),
+            _("Every policy rule with its citation; check a transfer."),
+            "governance:policies",
+        ),
+        Capability(
+            _("Build and approve exports"),
+            _("Policy-checked exports with pseudonyms, k-anonymity or differential privacy."),
+            "governance:exports",
+        ),
+        Capability(
+            _("Privacy budgets"),
+            _("What each dataset's differential-privacy budget has spent."),
+            "governance:budgets",
+        ),
+        Capability(
+            _("Model cards and bias audits"),
+            _("How each AI model performs, overall and by group."),
+            "governance:model-cards",
+        ),
         Capability(
             _("Review data classes"),
             _("See every stored field with its data class and purpose."),
@@ -152,6 +182,16 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
         ),
     ),
     Role.TRAINING_COORDINATOR: (
+        Capability(
+            _("Run teacher training"),
+            _("Programmes, cohorts, sessions, attendance, assessment and credentials."),
+            "training:home",
+        ),
+        Capability(
+            _("Follow the cascade"),
+            _("Who trained whom, and whether quality holds generation by generation."),
+            "training:cascade",
+        ),
         Capability(
             _("See your training centre"),
             _("See the organization that runs your programmes."),
@@ -193,6 +233,11 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
         ),
     ),
     Role.NODE_ADMIN: (
+        Capability(
+            _("Export policies"),
+            _("Every policy rule with its citation; check a transfer."),
+            "governance:policies",
+        ),
         Capability(
             _("Administer the node"),
             _("Users, roles and organizations in the back office."),

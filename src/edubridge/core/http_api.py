@@ -23,12 +23,16 @@ def _register_routers() -> None:
     from edubridge.core.routes import router as core_router
     from edubridge.exchange.routes import router as exchange_router
     from edubridge.governance.routes import router as governance_router
+    from edubridge.secretariat.routes import router as secretariat_router
+    from edubridge.training.routes import router as training_router
 
     api.add_router("/", core_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/exchange", exchange_router)
     api.add_router("/catalogue", catalogue_router)
     api.add_router("/governance", governance_router)
+    api.add_router("/training", training_router)
+    api.add_router("/secretariat", secretariat_router)
 
 
 _register_routers()

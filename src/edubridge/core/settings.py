@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "edubridge.exchange",
     "edubridge.catalogue",
     "edubridge.governance",
+    "edubridge.training",
+    "edubridge.secretariat",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -26,6 +26,8 @@ urlpatterns = [
     path("exchange/", include("edubridge.exchange.urls")),
     path("catalogue/", include("edubridge.catalogue.urls")),
     path("governance/", include("edubridge.governance.urls")),
+    path("training/", include("edubridge.training.urls")),
+    path("secretariat/", include("edubridge.secretariat.urls")),
     path("api-docs/", RedirectView.as_view(url="/api/docs", permanent=False), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

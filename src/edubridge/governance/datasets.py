@@ -1,0 +1,265 @@
+"""The datasets a data steward may export, each declaring how it must be protected.
+
+A dataset names its columns and, for each, the model field it comes from
+(``app_label.Model.field``), so its data class comes from the node's registry and never from the
+dataset itself. It declares the direct identifiers (pseudonymized or left out), the
+quasi-identifiers with their generalization hierarchies, the sensitive attribute for l-diversity
+and the public categories of columns that differentially private counts may group by.
+
+Later apps plug theirs in with :func:`register` (for example from their ``AppConfig.ready``):
+learner responses and mastery declare their own columns, sources and hierarchies the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from edubridge.core.data_classes import registry
+from edubridge.engines.privacy.hierarchy import Hierarchy, load_hierarchy
+
+HIERARCHIES = Path(__file__).resolve().parent / "hierarchies"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    source: str  # "app_label.Model.field": the data class comes from the registry
+    description: str | Promise = ""
+    identifier: bool = False  # a direct identifier: pseudonymized or left out, never in clear
+    categories: tuple[str, ...] = ()  # public categories: DP counts may group by this column
+
+
+@dataclass(frozen=True)
+class Dataset:
+    key: str
+    title: str | Promise
+    description: str | Promise
+    columns: tuple[Column, ...]
+    quasi_identifiers: tuple[str, ...]
+    sensitive: str | None
+    rows: Callable[[], list[tuple[str, ...]]]  # one tuple per record, in column order
+    hierarchy_prefix: str = ""  # files <dir>/<prefix>_hierarchy_<column>.csv (ARX naming)
+    hierarchy_dir: Path = HIERARCHIES
+    purposes_hint: tuple[str, ...] = field(default=())
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    def hierarchy(self, column: str) -> Hierarchy:
+        path = self.hierarchy_dir / f"{self.hierarchy_prefix}_hierarchy_{column}.csv"
+        return load_hierarchy(column, path)
+
+
+_DATASETS: dict[str, Dataset] = {}
+
+
+def register(dataset: Dataset) -> None:
+    unknown = [q for q in dataset.quasi_identifiers if dataset.column(q) is None]
+    if unknown or (dataset.sensitive and dataset.column(dataset.sensitive) is None):
+        raise ValueError(f"dataset {dataset.key}: quasi-identifier or sensitive column unknown")
+    _DATASETS[dataset.key] = dataset
+
+
+def datasets() -> list[Dataset]:
+    _ensure_builtin()
+    return sorted(_DATASETS.values(), key=lambda d: d.key)
+
+
+def dataset_get(key: str) -> Dataset | None:
+    _ensure_builtin()
+    return _DATASETS.get(key)
+
+
+@cache
+def _classes() -> dict[str, tuple[str, str]]:
+    return {f"{r.model}.{r.field}": (r.data_class, r.purpose) for r in registry()}
+
+
+def column_class(column: Column) -> str:
+    """The data class of a column, read from the registry of the field it comes from."""
+    found = _classes().get(column.source)
+    if found is None:
+        raise ValueError(f"column {column.name!r}: {column.source} is not in the registry")
+    return found[0]
+
+
+def column_purpose(column: Column) -> str:
+    found = _classes().get(column.source)
+    return found[1] if found else ""
+
+
+# -- exchange data --------------------------------------------------------------------------
+PARTICIPATION_STATUSES = ("admitted", "accepted", "visa", "arrived", "completed", "declined")
+FIELDS = (
+    "mathematics",
+    "computer science",
+    "agriculture",
+    "engineering",
+    "natural sciences",
+    "education",
+    "languages",
+    "humanities",
+    "social sciences",
+    "arts",
+)
+YES_NO = ("yes", "no", "unknown")
+
+
+def _yes_no(value: bool | None) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def _participation_rows() -> list[tuple[str, ...]]:
+    from edubridge.exchange.models import Participation
+
+    rows: list[tuple[str, ...]] = []
+    for p in Participation.objects.select_related(
+        "application", "place__host", "application__programme"
+    ).order_by("pk"):
+        a = p.application
+        rows.append(
+            (
+                str(a.applicant_id),
+                a.sending_country,
+                p.place.host.country,
+                p.place.field,
+                p.place.level,
+                str(p.choice),
+                str(p.round),
+                p.status,
+                _yes_no(a.first_generation),
+            )
+        )
+    return rows
+
+
+def _application_rows() -> list[tuple[str, ...]]:
+    from edubridge.exchange.models import Application, Choice
+
+    first = {
+        c.application_id: c
+        for c in Choice.objects.filter(preference=1).select_related("place__host")
+    }
+    matched = set(
+        Application.objects.filter(participation__isnull=False).values_list("pk", flat=True)
+    )
+    rows: list[tuple[str, ...]] = []
+    for a in Application.objects.order_by("pk"):
+        choice = first.get(a.pk)
+        rows.append(
+            (
+                str(a.applicant_id),
+                a.sending_country,
+                choice.place.host.country if choice else "",
+                choice.place.field if choice else "",
+                "yes" if a.pk in matched else "no",
+                _yes_no(a.first_generation),
+            )
+        )
+    return rows
+
+
+def _ensure_builtin() -> None:
+    if "exchange-participations" in _DATASETS:
+        return
+    register(
+        Dataset(
+            key="exchange-participations",
+            title=_("Exchange participations"),
+            description=_(
+                "One row per matched exchange participant: where from, where to, what field and "
+                "level, which ranked choice, and progress toward completion."
+            ),
+            columns=(
+                Column(
+                    "participant",
+                    "exchange.Application.applicant",
+                    _("the participant (account id)"),
+                    identifier=True,
+                ),
+                Column(
+                    "sending_country",
+                    "exchange.Application.sending_country",
+                    _("country that sends"),
+                ),
+                Column("host_country", "exchange.Participation.place", _("country that hosts")),
+                Column(
+                    "field", "exchange.Participation.place", _("subject area"), categories=FIELDS
+                ),
+                Column("level", "exchange.Participation.place", _("level of the place")),
+                Column("choice", "exchange.Participation.choice", _("rank of the matched choice")),
+                Column("round", "exchange.Participation.round", _("match round")),
+                Column(
+                    "status",
+                    "exchange.Participation.status",
+                    _("progress"),
+                    categories=PARTICIPATION_STATUSES,
+                ),
+                Column(
+                    "first_generation",
+                    "exchange.Application.first_generation",
+                    _("first in the family at university"),
+                    categories=YES_NO,
+                ),
+            ),
+            quasi_identifiers=("sending_country", "host_country", "field", "level", "choice"),
+            sensitive="first_generation",
+            rows=_participation_rows,
+            hierarchy_prefix="exchange",
+        )
+    )
+    register(
+        Dataset(
+            key="exchange-applications",
+            title=_("Exchange applications"),
+            description=_(
+                "One row per application: sending country, the first choice's host country and "
+                "field, and whether the applicant was matched."
+            ),
+            columns=(
+                Column(
+                    "applicant",
+                    "exchange.Application.applicant",
+                    _("the applicant (account id)"),
+                    identifier=True,
+                ),
+                Column(
+                    "sending_country",
+                    "exchange.Application.sending_country",
+                    _("country that sends"),
+                ),
+                Column("host_country", "exchange.Choice.place", _("host of the first choice")),
+                Column("field", "exchange.Choice.place", _("field of the first choice")),
+                Column(
+                    "matched",
+                    "exchange.Participation.application",
+                    _("whether a place was offered"),
+                    categories=("yes", "no"),
+                ),
+                Column(
+                    "first_generation",
+                    "exchange.Application.first_generation",
+                    _("first in the family at university"),
+                    categories=YES_NO,
+                ),
+            ),
+            quasi_identifiers=("sending_country", "host_country", "field"),
+            sensitive="first_generation",
+            rows=_application_rows,
+            hierarchy_prefix="exchange",
+        )
+    )
+
+
+def selected(dataset: Dataset, names: Sequence[str]) -> list[Column]:
+    return [c for c in dataset.columns if c.name in set(names)]

@@ -1,0 +1,82 @@
+"""Demo governance: a second data steward, and one export of the demo exchange taken through the
+whole workflow (policy check, pseudonymization, 5-anonymity, signed manifest, approval by the
+second steward, release), plus one differentially private count left as a draft."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from edubridge.accounts.demo import DEMO_PASSWORD
+from edubridge.accounts.models import Organization, User
+from edubridge.accounts.roles import Role
+from edubridge.accounts.services import user_ensure
+from edubridge.governance import services
+from edubridge.governance.models import Export, ExportKind
+
+SECOND_STEWARD = "steward2"
+STEPS = 3
+
+
+def load(advance: Callable[[str], None]) -> list[tuple[str, str, str]]:
+    org = Organization.objects.filter(name="Nusantara Digital Learning Agency").first()
+    second, _ = user_ensure(
+        username=SECOND_STEWARD,
+        password=DEMO_PASSWORD,
+        roles=[Role.DATA_STEWARD],
+        organization=org,
+        first_name="Dewi",
+        last_name="Lestari",
+        preferred_language="id",
+    )
+    advance(f"user {SECOND_STEWARD}")
+    logins = [(SECOND_STEWARD, DEMO_PASSWORD, Role.DATA_STEWARD.value)]
+    steward = User.objects.filter(username="steward").first()
+    if steward is None or Export.objects.filter(author=steward).exists():
+        advance("released export")
+        advance("private counts")
+        return logins
+    export = services.export_request(
+        spec=services.ExportSpec(
+            dataset="exchange-participations",
+            jurisdiction="EU",
+            destination="GB",
+            purpose="research",
+            columns=(
+                "participant",
+                "sending_country",
+                "host_country",
+                "field",
+                "level",
+                "choice",
+                "status",
+                "first_generation",
+            ),
+            pseudonymize=True,
+            k=5,
+            l=2,
+            suppression=0.05,
+        ),
+        by=steward,
+        enqueue=False,
+    )
+    export = services.export_build(export.pk)
+    if export.status == "draft":
+        services.export_approve(export=export, by=second, confirm_conditions=True)
+        services.export_release(export=export, by=steward)
+    advance("released export")
+    counts = services.export_request(
+        spec=services.ExportSpec(
+            dataset="exchange-participations",
+            jurisdiction="EU",
+            destination="US",
+            purpose="statistics",
+            kind=ExportKind.HISTOGRAM,
+            group_by="status",
+            epsilon=0.5,
+        ),
+        by=steward,
+        enqueue=False,
+    )
+    services.export_build(counts.pk)
+    advance("private counts")
+    return logins

@@ -1,0 +1,5 @@
+"""HTTP API of the secretariat app."""
+
+from ninja import Router
+
+router = Router(tags=["secretariat"])

@@ -1,0 +1,3 @@
+app_name = "secretariat"
+
+urlpatterns: list = []  # type: ignore[type-arg]
