@@ -100,6 +100,21 @@ class Capability:
 ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
     Role.PUBLISHER: (
         Capability(
+            _("Import an item bank"),
+            _("QTI 3 packages or items, or EduBridge JSON; nothing half-imported."),
+            "catalogue:bank-import",
+        ),
+        Capability(
+            _("Describe, align and publish your banks"),
+            _("Metadata, licence, curriculum alignment with suggestions, publishing."),
+            "catalogue:banks",
+        ),
+        Capability(
+            _("Curriculum frameworks"),
+            _("Import CASE frameworks and browse them with their crosswalks."),
+            "catalogue:frameworks",
+        ),
+        Capability(
             _("Describe your organization"),
             _("See the organization you publish for and its country."),
             "profile",
@@ -111,6 +126,16 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
         ),
     ),
     Role.LOCALIZER: (
+        Capability(
+            _("Find resources to adapt"),
+            _("Search the catalogue in any language."),
+            "catalogue:search",
+        ),
+        Capability(
+            _("Compare curricula across countries"),
+            _("Frameworks side by side through their crosswalks."),
+            "catalogue:frameworks",
+        ),
         Capability(
             _("Know your target"),
             _("See your country and language settings used for drafts."),

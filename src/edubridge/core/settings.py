@@ -181,6 +181,9 @@ NODE = {
     "KEY_DIR": DATA_DIR / "keys",
 }
 
+# Official schemas and contexts (QTI, CASE, Open Badges) are read from this folder at run time.
+EDUBRIDGE_STANDARDS_DIR = os.environ.get("EDUBRIDGE_STANDARDS_DIR")
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {
