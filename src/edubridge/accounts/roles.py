@@ -236,11 +236,11 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
         ),
     ),
     Role.SECRETARIAT: (
-        Capability(
-            _("Keep the member registry"),
-            _("Manage member organizations in the back office."),
-            "admin:index",
-        ),
+        Capability(_("Run the secretariat"), _("Members by country, meetings, overdue actions, releases awaiting signatures."), "secretariat:dashboard"),
+        Capability(_("Keep the member registry"), _("Applications, members, signing keys, the signed registry."), "secretariat:members"),
+        Capability(_("Meetings and decisions"), _("Agendas, attendance, minutes, decisions with votes, action items."), "secretariat:meetings"),
+        Capability(_("Joint releases"), _("Drafts with versions, signatures by members, publication at the threshold."), "secretariat:releases"),
+        Capability(_("Support desk"), _("Tickets from partners, response-time targets, knowledge base."), "secretariat:tickets"),
         Capability(
             _("Check this node's identity"),
             _("See the public descriptor partners fetch."),

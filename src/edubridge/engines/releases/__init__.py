@@ -1,0 +1,1 @@
+"""Joint releases signed by several members, verified offline against the member registry."""
