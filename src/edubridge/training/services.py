@@ -402,6 +402,16 @@ def enrolment_complete(
     progress = enrolment_progress(enrolment)
     if not progress.complete:
         raise TrainingError(_("Not complete yet: %(why)s") % {"why": "; ".join(progress.missing)})
+    try:
+        loader = context_loader()
+    except FileNotFoundError as exc:
+        raise TrainingError(
+            _(
+                "Credentials cannot be issued: %(why)s. Set EDUBRIDGE_CREDENTIAL_CONTEXTS to the "
+                "folder holding the Verifiable Credentials and Open Badges contexts."
+            )
+            % {"why": exc}
+        ) from exc
     moment = now or timezone.now()
     programme = enrolment.cohort.programme
     issuer = node_issuer()
@@ -437,7 +447,7 @@ def enrolment_complete(
         ),
         status=StatusEntry(list_url=status_list_url(), index=index),
     )
-    document = issue_achievement(claim, key=issuer, created=_iso(moment), loader=context_loader())
+    document = issue_achievement(claim, key=issuer, created=_iso(moment), loader=loader)
     enrolment.status = EnrolmentStatus.COMPLETED
     enrolment.completed_at = moment
     enrolment.save(update_fields=["status", "completed_at"])
