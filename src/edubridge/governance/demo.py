@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from edubridge.accounts.demo import DEMO_PASSWORD
-from edubridge.accounts.models import Organization, User
-from edubridge.accounts.roles import Role
-from edubridge.accounts.services import user_ensure
+from edubridge.accounts.models import User
 from edubridge.governance import services
 from edubridge.governance.models import Export, ExportKind
 
@@ -18,18 +15,10 @@ STEPS = 3
 
 
 def load(advance: Callable[[str], None]) -> list[tuple[str, str, str]]:
-    org = Organization.objects.filter(name="Nusantara Digital Learning Agency").first()
-    second, _ = user_ensure(
-        username=SECOND_STEWARD,
-        password=DEMO_PASSWORD,
-        roles=[Role.DATA_STEWARD],
-        organization=org,
-        first_name="Dewi",
-        last_name="Lestari",
-        preferred_language="id",
-    )
+    # The second steward (who approves what the first requests) is one of the accounts demo users.
+    second = User.objects.get(username=SECOND_STEWARD)
     advance(f"user {SECOND_STEWARD}")
-    logins = [(SECOND_STEWARD, DEMO_PASSWORD, Role.DATA_STEWARD.value)]
+    logins: list[tuple[str, str, str]] = []
     steward = User.objects.filter(username="steward").first()
     if steward is None or Export.objects.filter(author=steward).exists():
         advance("released export")
