@@ -91,3 +91,19 @@ bench-localize: setup  ## the localization gold set: recall, precision, forbidde
 .PHONY: credentials-crosscheck
 credentials-crosscheck: setup  ## verify the node's credentials with Digital Bazaar's verifier (needs node and npm)
 	bash bench/credentials/run.sh
+
+.PHONY: conformance-xapi
+conformance-xapi: setup  ## run ADL's xAPI conformance suite (XAPI_CONFORMANCE_SUITE=path) against a throwaway node
+	bash bench/records/conformance.sh
+
+.PHONY: bench-records
+bench-records: setup  ## xAPI statement ingestion against raw executemany of the same rows
+	$(BIN)/python bench/records/ingest.py
+
+.PHONY: bench-catalogue
+bench-catalogue: setup  ## import 10,000 items and search 100,000 against raw inserts
+	$(BIN)/python bench/catalogue/bench_catalogue.py
+
+.PHONY: bench-adaptive
+bench-adaptive: setup  ## learner models against pyBKT on ASSISTments 2015, and next-item latency
+	$(BIN)/python bench/adaptive/run_bench.py

@@ -20,6 +20,7 @@ ENGINE_COMMANDS: dict[tuple[str, ...], tuple[str, str]] = {
     ("kt", "evaluate"): ("edubridge.engines.adaptive.cli", "evaluate learner models on a split"),
     ("privacy", "anonymize"): ("edubridge.engines.privacy.cli", "k-anonymize a CSV file"),
     ("localize",): ("edubridge.engines.localize.cli", "draft a localized version of items"),
+    ("xapi", "validate"): ("edubridge.engines.xapi.cli", "validate xAPI statements offline"),
     ("credentials",): ("edubridge.engines.credentials.cli", "verify Open Badges 3.0 credentials"),
     ("releases",): ("edubridge.engines.releases.cli", "verify joint releases against a registry"),
 }

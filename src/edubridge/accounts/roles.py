@@ -127,6 +127,16 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
     ),
     Role.LOCALIZER: (
         Capability(
+            _("Localize a resource"),
+            _("Draft for a target locale and grade, review every change, publish a derivative."),
+            "localization:jobs",
+        ),
+        Capability(
+            _("Locale packs"),
+            _("Names, prices, forbidden goods, festivals and calendars per country."),
+            "localization:packs",
+        ),
+        Capability(
             _("Find resources to adapt"),
             _("Search the catalogue in any language."),
             "catalogue:search",
@@ -149,6 +159,11 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
     ),
     Role.LEARNER: (
         Capability(
+            _("Practise"),
+            _("One item at a time, with feedback and why each item was chosen."),
+            "adaptive:practice",
+        ),
+        Capability(
             _("Apply for an exchange"),
             _("Rank exchange places and read why you were matched."),
             "exchange:programmes",
@@ -160,6 +175,11 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
         ),
     ),
     Role.TEACHER: (
+        Capability(
+            _("Class mastery"),
+            _("Mastery by skill for each class, who is struggling, each learner's timeline."),
+            "adaptive:classes",
+        ),
         Capability(
             _("Your training"),
             _("Your programme, sessions, progress per competency and credentials."),
@@ -236,11 +256,31 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
         ),
     ),
     Role.SECRETARIAT: (
-        Capability(_("Run the secretariat"), _("Members by country, meetings, overdue actions, releases awaiting signatures."), "secretariat:dashboard"),
-        Capability(_("Keep the member registry"), _("Applications, members, signing keys, the signed registry."), "secretariat:members"),
-        Capability(_("Meetings and decisions"), _("Agendas, attendance, minutes, decisions with votes, action items."), "secretariat:meetings"),
-        Capability(_("Joint releases"), _("Drafts with versions, signatures by members, publication at the threshold."), "secretariat:releases"),
-        Capability(_("Support desk"), _("Tickets from partners, response-time targets, knowledge base."), "secretariat:tickets"),
+        Capability(
+            _("Run the secretariat"),
+            _("Members by country, meetings, overdue actions, releases awaiting signatures."),
+            "secretariat:dashboard",
+        ),
+        Capability(
+            _("Keep the member registry"),
+            _("Applications, members, signing keys, the signed registry."),
+            "secretariat:members",
+        ),
+        Capability(
+            _("Meetings and decisions"),
+            _("Agendas, attendance, minutes, decisions with votes, action items."),
+            "secretariat:meetings",
+        ),
+        Capability(
+            _("Joint releases"),
+            _("Drafts with versions, signatures by members, publication at the threshold."),
+            "secretariat:releases",
+        ),
+        Capability(
+            _("Support desk"),
+            _("Tickets from partners, response-time targets, knowledge base."),
+            "secretariat:tickets",
+        ),
         Capability(
             _("Check this node's identity"),
             _("See the public descriptor partners fetch."),
@@ -248,6 +288,11 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
         ),
     ),
     Role.INTEGRATOR: (
+        Capability(
+            _("xAPI credentials"),
+            _("HTTP Basic credentials with scopes for tools that send learning records."),
+            "records:credentials",
+        ),
         Capability(
             _("Read the API documentation"),
             _("Every endpoint, described with OpenAPI."),

@@ -19,10 +19,12 @@ api = NinjaAPI(
 
 def _register_routers() -> None:
     from edubridge.accounts.routes import router as accounts_router
+    from edubridge.adaptive.routes import router as adaptive_router
     from edubridge.catalogue.routes import router as catalogue_router
     from edubridge.core.routes import router as core_router
     from edubridge.exchange.routes import router as exchange_router
     from edubridge.governance.routes import router as governance_router
+    from edubridge.localization.routes import router as localization_router
     from edubridge.secretariat.routes import router as secretariat_router
     from edubridge.training.routes import router as training_router
 
@@ -33,6 +35,8 @@ def _register_routers() -> None:
     api.add_router("/governance", governance_router)
     api.add_router("/training", training_router)
     api.add_router("/secretariat", secretariat_router)
+    api.add_router("/adaptive", adaptive_router)
+    api.add_router("/localization", localization_router)
 
 
 _register_routers()

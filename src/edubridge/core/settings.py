@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "edubridge.governance",
     "edubridge.training",
     "edubridge.secretariat",
+    "edubridge.adaptive",
+    "edubridge.localization",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -183,6 +185,9 @@ NODE = {
 
 # Official schemas and contexts (QTI, CASE, Open Badges) are read from this folder at run time.
 EDUBRIDGE_STANDARDS_DIR = os.environ.get("EDUBRIDGE_STANDARDS_DIR")
+
+# xAPI batches and attachments, item-bank packages: larger than Django's 2.5 MB default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

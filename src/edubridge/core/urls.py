@@ -28,6 +28,8 @@ urlpatterns = [
     path("governance/", include("edubridge.governance.urls")),
     path("training/", include("edubridge.training.urls")),
     path("secretariat/", include("edubridge.secretariat.urls")),
+    path("practice/", include("edubridge.adaptive.urls")),
+    path("localization/", include("edubridge.localization.urls")),
     path("api-docs/", RedirectView.as_view(url="/api/docs", permanent=False), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

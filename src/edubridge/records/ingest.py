@@ -1,0 +1,327 @@
+"""Writing validated statements: rows, index rows, references, voiding, activity definitions.
+
+This is the ingestion hot path, so it speaks SQL through the connection (executemany with values
+adapted once per batch) instead of building ORM instances; it runs inside the transaction that
+``services.statements_store`` opens, so a failed batch leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import IntegrityError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from edubridge.engines.xapi.agents import agent_key, agent_keys, short_hash
+from edubridge.engines.xapi.normalize import activities_of, agents_of
+from edubridge.engines.xapi.syntax import parse_timestamp
+from edubridge.engines.xapi.validate import VOIDED_VERB
+from edubridge.records.models import Activity, Attachment, Statement, StatementIndex
+
+STATEMENT_COLUMNS = (
+    "statement_id",
+    "payload",
+    "verb_id",
+    "actor_key",
+    "object_id",
+    "registration",
+    "target_id",
+    "stored",
+    "voided",
+    "credential_id",
+    "about_minor",
+)
+
+
+class DuplicateError(Exception):
+    """Another transaction stored one of these statement ids first."""
+
+
+def index_keys(statement: Mapping[str, Any]) -> dict[str, bool]:
+    """Hash keys of everything filters can match, with whether the match is direct."""
+    keys: dict[str, bool] = {}
+
+    def add(raw: str, direct: bool) -> None:
+        hashed = short_hash(raw)
+        keys[hashed] = keys.get(hashed, False) or direct
+
+    for agent, direct in agents_of(statement):
+        for key in agent_keys(agent):
+            add("a:" + key, direct)
+    for activity, direct in activities_of(statement):
+        add("c:" + str(activity["id"]), direct)
+    add("v:" + str(statement["verb"]["id"]), True)
+    registration = (statement.get("context") or {}).get("registration")
+    if registration:
+        add("r:" + str(registration).lower(), True)
+    return keys
+
+
+class Writer:
+    """SQL for one database connection, with values adapted the way Django would."""
+
+    def __init__(self) -> None:
+        self.connection: BaseDatabaseWrapper = connections[Statement.objects.db]
+        self.native_uuid = bool(self.connection.features.has_native_uuid_field)
+        self.q = self.connection.ops.quote_name
+
+    def uuid(self, value: uuid.UUID | str | None) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = uuid.UUID(value)
+        return value if self.native_uuid else value.hex
+
+    def table(self, model: type[Any]) -> str:
+        return str(self.q(model._meta.db_table))
+
+    def select_in(
+        self, sql: str, values: list[Any], params_before: Iterable[Any] = ()
+    ) -> list[tuple[Any, ...]]:
+        """Run ``sql`` with ``{in}`` replaced by placeholders for ``values`` (chunked)."""
+        out: list[tuple[Any, ...]] = []
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(values), 900):
+                chunk = values[start : start + 900]
+                cursor.execute(
+                    sql.format(**{"in": ", ".join(["%s"] * len(chunk))}),
+                    [*params_before, *chunk],
+                )
+                out.extend(cursor.fetchall())
+        return out
+
+    def to_uuid_str(self, value: Any) -> str:
+        return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+
+    # -- reads used while storing -------------------------------------------------------------
+    def stored_payloads(self, ids: list[str]) -> dict[str, str]:
+        rows = self.select_in(
+            f"SELECT statement_id, payload FROM {self.table(Statement)} "  # noqa: S608
+            "WHERE statement_id IN ({in})",
+            [self.uuid(i) for i in ids],
+        )
+        return {self.to_uuid_str(sid): payload for sid, payload in rows}
+
+    def pks(self, ids: list[str]) -> dict[str, int]:
+        """Row numbers of stored statements by statement id."""
+        rows = self.select_in(
+            f"SELECT statement_id, id FROM {self.table(Statement)} "  # noqa: S608
+            "WHERE statement_id IN ({in})",
+            [self.uuid(i) for i in ids],
+        )
+        return {self.to_uuid_str(sid): int(pk) for sid, pk in rows}
+
+    # -- writes ---------------------------------------------------------------------------------
+    def insert(
+        self,
+        statements: list[dict[str, Any]],
+        *,
+        credential_id: Any,
+        minors: set[str],
+        home: str,
+    ) -> None:
+        keys_by_id = {s["id"]: index_keys(s) for s in statements}
+        targets = {
+            s["id"]: s["object"]["id"].lower()
+            for s in statements
+            if s["object"].get("objectType") == "StatementRef"
+        }
+        self._inherit_target_keys(keys_by_id, targets)
+        stored = self.connection.ops.adapt_datetimefield_value(
+            parse_timestamp(statements[0]["stored"])
+        )
+        credential = self.uuid(credential_id)
+        rows = []
+        for s in statements:
+            obj = s["object"]
+            kind = obj.get("objectType", "Activity")
+            if kind in ("Agent", "Group"):
+                object_id = agent_key(obj) or ""
+            else:
+                object_id = str(obj.get("id", ""))
+            account = s["actor"].get("account") or {}
+            registration = (s.get("context") or {}).get("registration")
+            rows.append(
+                (
+                    self.uuid(s["id"]),
+                    json.dumps(s, ensure_ascii=False, separators=(",", ":")),
+                    s["verb"]["id"],
+                    (agent_key(s["actor"]) or "")[:512],
+                    object_id,
+                    self.uuid(registration),
+                    self.uuid(targets.get(s["id"])),
+                    stored,
+                    False,
+                    credential,
+                    account.get("homePage") == home and str(account.get("name")) in minors,
+                )
+            )
+        marks = ", ".join(["%s"] * len(STATEMENT_COLUMNS))
+        with self.connection.cursor() as cursor:
+            try:
+                cursor.executemany(
+                    f"INSERT INTO {self.table(Statement)} ({', '.join(STATEMENT_COLUMNS)}) "  # noqa: S608
+                    f"VALUES ({marks})",
+                    rows,
+                )
+            except IntegrityError as exc:
+                raise DuplicateError(str(exc)) from exc
+        pks = self.pks([s["id"] for s in statements])
+        index_rows = [
+            (pks[sid], key, direct)
+            for sid, keys in keys_by_id.items()
+            for key, direct in keys.items()
+        ]
+        # In key order, neighbouring rows land on the same pages of the (key, statement) index.
+        index_rows.sort(key=lambda row: row[1])
+        self.insert_index(index_rows)
+        self._referrers(statements, keys_by_id)
+
+    def insert_index(self, rows: Iterable[tuple[Any, str, bool]]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {self.table(StatementIndex)} "  # noqa: S608
+                f"(statement_id, {self.q('key')}, direct) VALUES (%s, %s, %s)",
+                list(rows),
+            )
+
+    def _inherit_target_keys(
+        self, keys_by_id: dict[str, dict[str, bool]], targets: dict[str, str]
+    ) -> None:
+        """A statement referring to another matches the filters its target matches."""
+        if not targets:
+            return
+        outside = sorted(set(targets.values()) - set(keys_by_id))
+        known: dict[str, dict[str, bool]] = {}
+        for sid, key, direct in self.select_in(
+            f"SELECT s.statement_id, i.{self.q('key')}, i.direct "  # noqa: S608
+            f"FROM {self.table(StatementIndex)} i JOIN {self.table(Statement)} s "
+            "ON s.id = i.statement_id WHERE s.statement_id IN ({in})",
+            [self.uuid(t) for t in outside],
+        ):
+            known.setdefault(self.to_uuid_str(sid), {})[key] = bool(direct)
+        for _ in range(len(targets) + 1):  # references inside one batch may chain
+            changed = False
+            for sid, target in targets.items():
+                mine = keys_by_id[sid]
+                for key, direct in (keys_by_id.get(target) or known.get(target) or {}).items():
+                    if key not in mine or (direct and not mine[key]):
+                        mine[key] = direct or mine.get(key, False)
+                        changed = True
+            if not changed:
+                break
+
+    def _referrers(
+        self, statements: list[dict[str, Any]], keys_by_id: dict[str, dict[str, bool]]
+    ) -> None:
+        """Earlier statements referring to new ones: voiding applies, filters propagate."""
+        new_ids = set(keys_by_id)
+        voiding_targets = [
+            s["object"]["id"].lower() for s in statements if s["verb"]["id"] == VOIDED_VERB
+        ]
+        frontier = dict(keys_by_id)
+        for depth in range(8):  # longer reference chains are not followed further
+            rows = self.select_in(
+                f"SELECT id, statement_id, target_id, verb_id FROM {self.table(Statement)} "  # noqa: S608
+                "WHERE target_id IN ({in})",
+                [self.uuid(i) for i in frontier],
+            )
+            next_frontier: dict[str, dict[str, bool]] = {}
+            index_rows: list[tuple[Any, str, bool]] = []
+            for pk, sid, target, verb in rows:
+                sid_s, target_s = self.to_uuid_str(sid), self.to_uuid_str(target)
+                if sid_s in new_ids:
+                    continue
+                if depth == 0 and verb == VOIDED_VERB:
+                    voiding_targets.append(target_s)  # voided before it arrived
+                inherited = frontier[target_s]
+                index_rows.extend((pk, k, d) for k, d in inherited.items())
+                next_frontier[sid_s] = inherited
+            if index_rows:
+                self._insert_missing_index(index_rows)
+            if not next_frontier:
+                break
+            frontier = next_frontier
+        if voiding_targets:
+            Statement.objects.filter(
+                statement_id__in=[uuid.UUID(t) for t in voiding_targets]
+            ).exclude(verb_id=VOIDED_VERB).update(voided=True)
+
+    def _insert_missing_index(self, rows: list[tuple[Any, str, bool]]) -> None:
+        have = set(
+            self.select_in(
+                f"SELECT statement_id, {self.q('key')} FROM {self.table(StatementIndex)} "  # noqa: S608
+                "WHERE statement_id IN ({in})",
+                sorted({r[0] for r in rows}),
+            )
+        )
+        self.insert_index(r for r in rows if (r[0], r[1]) not in have)
+
+    def define_activities(self, statements: list[dict[str, Any]]) -> None:
+        """Keep the latest definition of each activity (name/description maps merged)."""
+        definitions: dict[str, dict[str, Any]] = {}
+        for statement in statements:
+            for activity, _direct in activities_of(statement):
+                definition = activity.get("definition")
+                if isinstance(definition, dict):
+                    merge_definition(definitions.setdefault(str(activity["id"]), {}), definition)
+        if not definitions:
+            return
+        keys = {short_hash(iri): iri for iri in definitions}
+        digests = {
+            key: short_hash(json.dumps(definitions[iri], sort_keys=True))
+            for key, iri in keys.items()
+        }
+        last = dict(
+            self.select_in(
+                f"SELECT {self.q('key')}, digest FROM {self.table(Activity)} "  # noqa: S608
+                f"WHERE {self.q('key')} IN ({{in}})",
+                list(keys),
+            )
+        )
+        # Merging the definition that was merged last changes nothing: skip those.
+        stale = [key for key in keys if key in last and last[key] != digests[key]]
+        for row in Activity.objects.filter(key__in=stale):
+            merged = dict(row.definition)
+            merge_definition(merged, definitions[keys[row.key]])
+            row.definition = merged
+            row.digest = digests[row.key]
+            row.save(update_fields=["definition", "digest"])
+        Activity.objects.bulk_create(
+            [
+                Activity(key=key, iri=iri, definition=definitions[iri], digest=digests[key])
+                for key, iri in keys.items()
+                if key not in last
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def merge_definition(into: dict[str, Any], new: Mapping[str, Any]) -> None:
+    for key, value in new.items():
+        if key in ("name", "description") and isinstance(value, dict):
+            into.setdefault(key, {}).update(value)
+        else:
+            into[key] = value
+
+
+def store_attachments(
+    statements: list[dict[str, Any]], attachments: Mapping[str, tuple[str, bytes]]
+) -> None:
+    if not attachments:
+        return
+    wanted = {
+        a["sha2"]
+        for s in statements
+        for holder in (s, s["object"])
+        for a in (holder.get("attachments") or [])
+    }
+    have = set(Attachment.objects.filter(sha2__in=wanted).values_list("sha2", flat=True))
+    Attachment.objects.bulk_create(
+        Attachment(sha2=sha2, content_type=attachments[sha2][0], content=attachments[sha2][1])
+        for sha2 in wanted - have
+        if sha2 in attachments
+    )
