@@ -7,6 +7,7 @@ Each model fits on a :class:`ResponseLog`, scores a log from earlier answers onl
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ def _check_header(data: dict[str, Any], model: str) -> None:
 
 
 @dataclass
-class _LearnerBase:
+class _LearnerBase(ABC):
     """Bookkeeping shared by all learners: recent items and spacing history."""
 
     mastery_threshold: float = 0.95
@@ -66,8 +67,9 @@ class _LearnerBase:
             # a right answer while mastered stretches the next review interval; a wrong one resets
             self.reviews_passed[skill] = self.reviews_passed.get(skill, 0) + 1 if correct else 0
 
+    @abstractmethod
     def skill_state(self, skills: IntArray) -> tuple[FloatArray, FloatArray]:
-        raise NotImplementedError
+        """Mastery and predicted success per skill; each learner model defines it."""
 
     def recommend(
         self, bank: ItemBank, config: PolicyConfig, now: float, test_out: int | None = None
