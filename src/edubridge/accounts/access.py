@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from edubridge.accounts.models import User
 from edubridge.accounts.roles import Permission
 from edubridge.accounts.selectors import user_has_permission
 
@@ -31,3 +32,9 @@ def require_permission(permission: Permission) -> Callable[[V], V]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The signed-in person behind a request that login_required (or an API auth) already let in."""
+    assert isinstance(request.user, User)
+    return request.user

@@ -13,15 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from edubridge.accounts.access import require_permission
-from edubridge.accounts.models import User
+from edubridge.accounts.access import signed_in_user as _user
 from edubridge.accounts.roles import Permission
 from edubridge.adaptive import selectors, services
 from edubridge.adaptive.models import Classroom, Pending
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def reason_words(pending: Pending) -> str:

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from edubridge.accounts.models import Organization, User
+from edubridge.accounts.access import signed_in_user as _user
+from edubridge.accounts.models import Organization
 from edubridge.core.charts import Series, grouped_bars_with_target
 from edubridge.exchange import selectors, services
 from edubridge.exchange.access import access_programme, can_coordinate
@@ -19,11 +20,6 @@ from edubridge.exchange.eligibility import CEFR_LEVELS
 from edubridge.exchange.models import PROGRESS_STAGES, Application, Choice, Participation, Programme
 
 LANGUAGES_ASKED = ("en", "zh", "id", "ar", "fr")
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @require_GET

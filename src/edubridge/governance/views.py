@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from edubridge.accounts.access import require_permission
-from edubridge.accounts.models import User
+from edubridge.accounts.access import signed_in_user as _user
 from edubridge.engines.privacy.policy import Protections, describe_requirement
 from edubridge.engines.privacy.policy_schema import DATA_CLASSES
 from edubridge.governance import selectors, services
@@ -25,11 +25,6 @@ from edubridge.governance.models import Export, ExportKind, ExportStatus, ModelC
 from edubridge.governance.policies import load_policies
 
 PURPOSES = ("research", "statistics", "education", "exchange-administration")
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _int_or_none(value: str | None) -> int | None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from edubridge.accounts.access import require_permission
-from edubridge.accounts.models import User
+from edubridge.accounts.access import signed_in_user as _user
 from edubridge.accounts.roles import Permission
 from edubridge.catalogue.models import Bank
 from edubridge.engines.localize import PackError, available_locales, load_pack
@@ -20,11 +20,6 @@ from edubridge.localization import selectors, services
 from edubridge.localization.models import Change, DraftItem, JobStatus, LocalizationJob
 
 LOCALIZE = Permission.LOCALIZE_RESOURCES
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _job(job_id: int) -> LocalizationJob:

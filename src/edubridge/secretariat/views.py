@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from edubridge.accounts.access import require_permission
-from edubridge.accounts.models import Organization, User
+from edubridge.accounts.access import signed_in_user as _user
+from edubridge.accounts.models import Organization
 from edubridge.accounts.roles import Permission
 from edubridge.core.charts import Series, grouped_bars_with_target
 from edubridge.secretariat import selectors, services
@@ -69,11 +70,6 @@ COMMON_ZONES = (
     "Africa/Cairo",
     "Asia/Kolkata",
 )
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _posted(queryset: Any, value: object, **filters: Any) -> Any:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from edubridge.accounts.access import signed_in_user as _user
 from edubridge.accounts.models import Organization, OrganizationType, User
 from edubridge.core.charts import Series, grouped_bars_with_target
 from edubridge.training import selectors, services
@@ -40,11 +41,6 @@ from edubridge.training.models import (
 from edubridge.training.signing import STATUS_LIST_NUMBER, base_url
 
 MAX_UPLOAD = 1_000_000
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _require_coordinator(request: HttpRequest) -> None:
