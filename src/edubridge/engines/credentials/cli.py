@@ -53,6 +53,14 @@ def _parser() -> _Parser:
     verify.add_argument(
         "--require-status", action="store_true", help="fail when revocation is unchecked"
     )
+    verify.add_argument(
+        "--did-document",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a did:web issuer's DID document (did.json) held locally (repeatable); "
+        "the network is never used",
+    )
     verify.add_argument("--at", help="verify as of this date-time (default: now)")
     issue = commands.add_parser("issue", help="sign an achievement claim with an Ed25519 PEM key")
     issue.add_argument("claim", help="JSON object with the AchievementClaim fields")
@@ -115,6 +123,12 @@ def _verify(args: argparse.Namespace) -> int:
         if not isinstance(document, dict) or not isinstance(document.get("id"), str):
             raise _UsageError(f"{name} is not a status list credential with an id")
         lists[document["id"]] = document
+    documents: dict[str, Mapping[str, Any]] = {}
+    for name in args.did_document:
+        document = _read_json(name)
+        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+            raise _UsageError(f"{name} is not a DID document with an id")
+        documents[document["id"]] = document
     try:
         now = parse_datetime(args.at) if args.at else datetime.now(UTC)
     except ValueError as error:
@@ -127,6 +141,7 @@ def _verify(args: argparse.Namespace) -> int:
         require_trusted_issuer=args.require_trusted,
         status_lists=lists.get,
         require_status=args.require_status,
+        did_resolver=documents.get,
     )
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

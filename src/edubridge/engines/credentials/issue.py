@@ -1,4 +1,4 @@
-"""Issue signed credentials: an issuer is a did:key over an Ed25519 public key plus a signer."""
+"""Issue signed credentials: an issuer is a DID (did:key, or a did:web naming the key) plus a signer."""
 
 from __future__ import annotations
 
@@ -7,31 +7,37 @@ from typing import Any
 
 from .achievement import AchievementClaim, achievement_credential
 from .contexts import LocalContextLoader
-from .did import did_key_from_public_key, verification_method_for
+from .did import did_key_from_public_key, did_web_verification_method, verification_method_for
 from .proof import Signer, add_proof
 from .status_list import status_list_credential
 
 
 @dataclass(frozen=True)
 class IssuerKey:
-    """The issuer's public key and a function that signs bytes with the matching private key."""
+    """The issuer's public key and a function that signs bytes with the matching private key.
+
+    With `web_did` (`did:web:<host>`) the issuer is that did:web and the verification method is
+    `<did>#<multikey>` in its DID document; otherwise the did:key of the public key."""
 
     public_key: bytes
     sign: Signer
+    web_did: str | None = None
 
     @property
     def did(self) -> str:
-        return did_key_from_public_key(self.public_key)
+        return self.web_did or did_key_from_public_key(self.public_key)
 
     @property
     def verification_method(self) -> str:
+        if self.web_did:
+            return did_web_verification_method(self.web_did, self.public_key)
         return verification_method_for(self.public_key)
 
 
 def issue_achievement(
     claim: AchievementClaim, *, key: IssuerKey, created: str, loader: LocalContextLoader
 ) -> dict[str, Any]:
-    """A signed AchievementCredential; `claim.issuer_id` must be the key's did:key."""
+    """A signed AchievementCredential; `claim.issuer_id` must be the key's DID."""
     if claim.issuer_id != key.did:
         raise ValueError(f"issuer id {claim.issuer_id} is not the signing key's {key.did}")
     return add_proof(

@@ -15,7 +15,7 @@ from typing import Any
 from .achievement import credential_summary
 from .canonical import CanonicalizationError
 from .contexts import VC_V2, LocalContextLoader, UnknownContextError, context_urls
-from .did import DidError, controller_of, resolve_verification_method
+from .did import DidError, DidResolver, controller_of, resolve_verification_method
 from .proof import ProofError, single_proof, verify_proof
 from .status_list import StatusListError, bit_is_set
 
@@ -138,6 +138,7 @@ def verify_credential(
     require_trusted_issuer: bool = False,
     status_lists: StatusListProvider | None = None,
     require_status: bool = False,
+    did_resolver: DidResolver | None = None,
 ) -> VerificationReport:
     """Verify `credential` at time `now` (aware).
 
@@ -145,6 +146,7 @@ def verify_credential(
     still verified through its did:key, and the report says it is not known, unless
     `require_trusted_issuer` makes that a failure. `status_lists(url)` returns the
     BitstringStatusListCredential at `url`, or None when it is not available offline.
+    `did_resolver(did)` returns a did:web issuer's DID document from what the verifier holds.
     """
     run = _Run()
     summary = credential_summary(dict(credential))
@@ -191,7 +193,7 @@ def verify_credential(
 
     try:
         proof = single_proof(credential)
-        public_key = resolve_verification_method(proof["verificationMethod"])
+        public_key = resolve_verification_method(proof["verificationMethod"], did_resolver)
     except (ProofError, DidError) as error:
         run.add("proof", False, str(error))
         return finish()
@@ -220,7 +222,8 @@ def verify_credential(
         run.add(
             "issuer",
             None,
-            f"issuer key resolved from its did:key; {issuer} is not in this node's list",
+            f"issuer key resolved from its {'DID document' if issuer.startswith('did:web:') else 'did:key'}; "
+            f"{issuer} is not in this node's list",
         )
 
     try:
@@ -239,7 +242,17 @@ def verify_credential(
     run.add("signature", True, "signature holds: the content is exactly what the issuer signed")
 
     _check_dates(run, credential, now)
-    _check_status(run, credential, issuer, loader, now, status_lists, require_status, report_flags)
+    _check_status(
+        run,
+        credential,
+        issuer,
+        loader,
+        now,
+        status_lists,
+        require_status,
+        report_flags,
+        did_resolver,
+    )
     return finish()
 
 
@@ -270,6 +283,7 @@ def _check_status(
     status_lists: StatusListProvider | None,
     require_status: bool,
     flags: dict[str, bool],
+    did_resolver: DidResolver | None = None,
 ) -> None:
     entries = credential.get("credentialStatus")
     if entries is None:
@@ -298,7 +312,9 @@ def _check_status(
                 f"revocation not checked: status list {url} is not available offline",
             )
             return
-        inner = verify_credential(status_list, loader=loader, now=now, status_lists=None)
+        inner = verify_credential(
+            status_list, loader=loader, now=now, status_lists=None, did_resolver=did_resolver
+        )
         if not inner.valid or _issuer_id(status_list) != issuer:
             why = inner.reason or "it was issued by someone else"
             run.add("status", False, f"the status list {url} cannot be trusted: {why}")
