@@ -33,6 +33,10 @@ class Hierarchy:
 
     column: str
     rows: tuple[tuple[str, ...], ...]
+    # Rule-built interval hierarchies declare the interval each label stands for and the public
+    # domain, so NCP is the interval's width over the domain's rather than the observed spread.
+    spans: tuple[tuple[str, float, float], ...] = ()
+    domain: tuple[float, float] | None = None
 
     @property
     def height(self) -> int:
@@ -93,7 +97,12 @@ def _validated(hierarchy: Hierarchy, where: str) -> Hierarchy:
                     f"{where}: label {below!r} at level {level - 1} generalizes to both "
                     f"{known!r} and {above!r} at level {level}; hierarchies must be functional"
                 )
-    return Hierarchy(column=hierarchy.column, rows=tuple(unique_rows))
+    return Hierarchy(
+        column=hierarchy.column,
+        rows=tuple(unique_rows),
+        spans=hierarchy.spans,
+        domain=hierarchy.domain,
+    )
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,7 @@ def encode_hierarchy(hierarchy: Hierarchy) -> EncodedHierarchy:
     """Assign dense integer codes per level, in order of first appearance (deterministic)."""
     leaves = hierarchy.leaves()
     numeric = _as_numbers(leaves)
+    spans = {label: (low, high) for label, low, high in hierarchy.spans}
     codes: list[IntArray] = []
     labels: list[tuple[str, ...]] = []
     ncps: list[FloatArray] = []
@@ -139,7 +149,10 @@ def encode_hierarchy(hierarchy: Hierarchy) -> EncodedHierarchy:
         codes.append(level_codes)
         labels.append(tuple(index))
         cards.append(len(index))
-        ncps.append(_ncp_per_code(level_codes, len(index), numeric))
+        if hierarchy.domain is not None and level > 0:
+            ncps.append(_ncp_from_spans(labels[-1], spans, hierarchy.domain))
+        else:
+            ncps.append(_ncp_per_code(level_codes, len(index), numeric))
     return EncodedHierarchy(
         column=hierarchy.column,
         leaf_index={leaf: i for i, leaf in enumerate(leaves)},
@@ -171,6 +184,18 @@ def _ncp_per_code(level_codes: IntArray, card: int, numeric: FloatArray | None) 
             return np.asarray((highs - lows) / span, dtype=np.float64)
     out = np.where(counts > 1, counts / total, 0.0)
     return np.asarray(out, dtype=np.float64)
+
+
+def _ncp_from_spans(
+    labels: Sequence[str], spans: dict[str, tuple[float, float]], domain: tuple[float, float]
+) -> FloatArray:
+    width = domain[1] - domain[0]
+    out = np.ones(len(labels), dtype=np.float64)  # a label without a span is fully general
+    for code, label in enumerate(labels):
+        span = spans.get(label)
+        if span is not None and width > 0:
+            out[code] = (span[1] - span[0]) / width
+    return out
 
 
 def encode_values(encoded: EncodedHierarchy, values: Sequence[str]) -> IntArray:
