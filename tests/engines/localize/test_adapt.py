@@ -77,16 +77,81 @@ def test_a_large_unit_gap_converts_and_flags_the_number() -> None:
     assert out["items"][0]["correct_response"]["values"] == [1400]
 
 
-def test_unknown_relation_leaves_numbers_and_flags_the_item() -> None:
+def test_unknown_relation_keeps_amounts_converts_the_currency_and_flags_the_item() -> None:
     item = make_item(
         "小丽用10元买了3支笔，每支2元，还剩多少元？", 4, unit="元"
     )  # 10-3*2 or (10+2)/3?
     item["stem"] = "小丽有10元，3支笔加2元，问多少元？"
     out = localize_items([item], Options(target="id-ID")).to_dict()
+    stem = out["items"][0]["stem"]
     assert out["items"][0]["correct_response"]["values"] == [4]
-    assert "10元" in out["items"][0]["stem"]
+    assert "Rp10" in stem
+    assert "Rp2" in stem
+    assert "元" not in stem
     assert any("cannot tell" in w for w in out["warnings"])
     assert any(c["kind"] == "answer" and c["needs_review"] for c in out["changes"])
+    kept = [c for c in out["changes"] if c["kind"] == "currency" and c["from"] == "10元"]
+    assert kept
+    assert kept[0]["needs_review"]
+    assert kept[0]["alternatives"]
+    assert "kept as written" in kept[0]["reason"]
+
+
+def test_cents_become_the_target_minor_unit_where_pupils_count_in_one() -> None:
+    item = make_item("Harry buys 4 apples at 30 cents each. How many cents does he spend?", 120)
+    item["language"] = "en-US"
+    gb = localize_items([item], Options(target="en-GB")).to_dict()
+    stem = gb["items"][0]["stem"]
+    assert "cents" not in stem
+    assert stem.count("pence") == 2
+    price = int(stem.split(" at ")[1].split(" pence")[0])
+    assert gb["items"][0]["correct_response"]["values"] == [4 * price]
+    # Indonesia uses no sen: the amounts are written in whole rupiah and the answer follows
+    idr = localize_items([item], Options(target="id-ID")).to_dict()
+    stem = idr["items"][0]["stem"]
+    assert "cent" not in stem
+    assert "sen" not in stem
+    assert "rupiah" in stem
+    amount = int(stem.split("Rp")[1].split(" ")[0].replace(".", ""))
+    assert amount % 500 == 0
+    assert idr["items"][0]["correct_response"]["values"] == [4 * amount]
+
+
+def test_minor_units_the_target_does_not_use_are_flagged_when_the_question_counts_in_them() -> None:
+    item = make_item("Ella bought a dozen eggs for $3. How much did each egg cost in cents?", 25)
+    item["language"] = "en-US"
+    out = localize_items([item], Options(target="id-ID")).to_dict()
+    stem = out["items"][0]["stem"]
+    assert "$" not in stem
+    assert "cents" not in stem
+    word = [c for c in out["changes"] if c["kind"] == "currency" and c["from"] == "cents"]
+    assert word
+    assert word[0]["to"] == "rupiah"
+    assert word[0]["needs_review"]
+
+
+def test_a_festival_name_that_repeats_the_source_name_is_told_apart() -> None:
+    item = make_item("Tom ate 3 apples and 2 bananas on Independence Day. How many fruits?", 5)
+    item["language"] = "en-US"
+    for target, expected in (
+        ("id-ID", "Hari Kemerdekaan"),  # same English name: the local name, same script
+        ("hi-IN", "Republic Day"),  # another national day whose name cannot be confused
+        ("ar-SA", "Saudi National Day"),
+    ):
+        out = localize_items([item], Options(target=target)).to_dict()
+        assert expected in out["items"][0]["stem"]
+        assert "Independence Day" not in out["items"][0]["stem"]
+
+
+def test_an_unlisted_name_is_recognised_from_the_sentence_and_its_pronouns() -> None:
+    item = make_item("Zara bought 3 apples. She ate 1. How many apples are left?", 2)
+    item["language"] = "en-US"
+    out = localize_items([item], Options(target="id-ID")).to_dict()
+    name = [c for c in out["changes"] if c["kind"] == "name"]
+    assert name
+    assert name[0]["from"] == "Zara"
+    assert name[0]["to"] in ("Siti", "Ayu", "Dewi", "Putri", "Rina", "Wulan", "Sari", "Intan",
+                             "Nur", "Lestari")  # fmt: skip
 
 
 def test_choice_distractors_follow_their_own_calculation() -> None:

@@ -40,11 +40,19 @@ from .numbers import (
     skill_class,
     to_fraction,
 )
-from .pack import LocalePack, available_locales, concepts, load_pack
+from .pack import LocalePack, available_locales, concepts, load_pack, names_clash
 from .relation import Dim, ExpressionTable, Relation
 from .units import UnitPlan, convert_quantity, exact_text, plan_unit
 
 ENGINE = "edubridge-localize/1"
+# Coins named in words, per source language and currency: no pack says what replaces them.
+COIN_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "USD": ("quarters?", "dimes?", "nickels?", "pennies", "penny"),
+        "GBP": ("(?:ten|twenty|fifty)-pence pieces?", "pennies", "penny"),
+    },
+    "zh": {"CNY": ("硬币",)},
+}
 _DIM_INDEX = {"mass": 1, "length": 2, "volume": 3, "item": 4}
 # Chinese measure words: "3支" counts items, "每支2元" is money per item.
 ZH_MEASURE = set("个支本根瓶张盒只条件辆位道页份袋箱双")
@@ -167,6 +175,8 @@ class _ItemJob:
         self.conversions: list[tuple[_Field, _Edit]] = []
         self.conversion_keys: list[tuple[str, str, str]] = []
         self.money_blocked = False
+        # money written in a minor unit ("25 cents") stays in the target's minor unit ("20 pence")
+        self.minor_mode = False
         self.template_spans: set[int] = set()  # ids of stem spans bound to template variables
 
     # ---- recording ----------------------------------------------------------------------
@@ -199,9 +209,9 @@ class _ItemJob:
             for span in f.spans:
                 self.entity(f, span)
         relation_expr = self.numbers()
-        if not self.money_blocked:
-            for f, span in self.pending_currency:
-                self.currency_word(f, span)
+        for f, span in self.pending_currency:
+            self.currency_word(f, span)
+        self.coin_words()
         for f in self.fields:
             f.get_set(_apply(f.text, f.edits))
         self.interaction_unit()
@@ -340,8 +350,8 @@ class _ItemJob:
             own = {fe["id"] for fe in self.pack.data["festivals"]}
             if c.id in own:
                 return
-            fest = self.pack.festival_for_role(c.role)
-            to = fest["names"].get(self.lang) or fest["names"]["en"]
+            fest = self.pack.festival_for_role(c.role, self.lang, span.text)
+            to = self.festival_name(fest, span.text)
             date_note = f"{fest['calendar']} calendar"
             if "month" in fest and "day" in fest:
                 date_note += f", month {fest['month']} day {fest['day']}"
@@ -409,19 +419,169 @@ class _ItemJob:
                 needs_review=True,
             )
 
+    def festival_name(self, fest: Mapping[str, Any], source: str) -> str:
+        """The festival's name in the draft's language, unless it repeats the source's name for
+        a different holiday ("Independence Day"): then its local name when written in the same
+        script, else the name qualified by the country."""
+        names = fest["names"]
+        to = str(names.get(self.lang) or names["en"])
+        if not names_clash(to, source):
+            return to
+        local = str(names["local"])
+        if not names_clash(local, source) and _same_script(local, self.lang):
+            return local
+        if self.lang == "zh":
+            return f"{names.get('zh', to)}（{self.pack.data['name']}）"
+        return f"{to} of {self.pack.data['name']}"
+
     def currency_word(self, f: _Field, span: Span) -> None:
         if not span.currency or span.currency == self.pack.currency:
             return
-        to = self.pack.currency_name(self.lang)
+        to, review, reason = self.currency_word_target(span)
         f.edits.append(_Edit(span.start, span.end, to))
         self.record(
             f.location,
             "currency",
             span.text,
             to,
-            f"pupils in {self.pack.data['name']} count money in {self.pack.currency}.",
-            confidence=0.95,
+            reason,
+            confidence=0.5 if review else 0.95,
+            needs_review=review,
         )
+
+    def currency_word_target(self, span: Span) -> tuple[str, bool, str]:
+        """Target word for a currency word, whether a person must look, and why.
+
+        A minor-unit word ("cents", "角") becomes the target's minor unit when pupils there count
+        in one, else the major unit; when that changes what the calculation means (the amounts
+        are kept, or "in cents" asks for a x100 the target has no coin for), it is flagged."""
+        where = self.pack.data["name"]
+        base = f"pupils in {where} count money in {self.pack.currency}"
+        blocked = (
+            " The amounts are kept as written because how the answer follows from them is "
+            "unknown; a person must set local amounts and check the answer."
+        )
+        uv = _unit_value(span)
+        if uv >= 1:
+            return (
+                self.currency_label(False),
+                self.money_blocked,
+                base + "." + (blocked if self.money_blocked else ""),
+            )
+        minor = self.pack.minor_unit()
+        same_ratio = minor is not None and Fraction(minor[0]) * uv == 1
+        if self.minor_mode or (
+            same_ratio and (self.money_blocked or not self.foreign_money_all_minor())
+        ):
+            return (
+                self.currency_label(True),
+                self.money_blocked,
+                (
+                    f"{base}; {span.text!r} is a minor unit and pupils there count in "
+                    f"{self.currency_label(True)}." + (blocked if self.money_blocked else "")
+                ),
+            )
+        if minor is not None and self.money_blocked:
+            return (
+                self.currency_label(True),
+                True,
+                (
+                    f"{base}; its minor unit is {minor[0]} to the {self.currency_label(False)}, not "
+                    f"{plain(1 / uv)}." + blocked
+                ),
+            )
+        converted = self.foreign_money_all_minor() and not self.money_blocked
+        reason = (
+            f"{base}; {span.text!r} is a minor unit not used there, so amounts are in "
+            f"{self.currency_label(False)}."
+        )
+        if not converted:
+            reason += (
+                f" The question counts in a unit worth 1/{plain(1 / uv)} of the main one: a person "
+                "must rewrite the amounts and the answer in whole "
+                f"{self.currency_label(False)}."
+            )
+        return self.currency_label(False), not converted, reason
+
+    def foreign_money_all_minor(self) -> bool:
+        """Whether every source-currency amount in the stem is written in a minor unit."""
+        money = [
+            s
+            for s in self.fields[0].spans
+            if s.kind == "money" and s.currency != self.pack.currency
+        ]
+        return bool(money) and all(_unit_value(s) < 1 for s in money)
+
+    def currency_label(self, minor: bool) -> str:
+        """The target currency's name (or its minor unit's) in the draft's language."""
+        unit = self.pack.minor_unit()
+        if minor and unit is not None:
+            return unit[1].get(self.lang) or unit[1]["en"]
+        return self.pack.currency_name(self.lang)
+
+    def money_text(self, span: Span, value: Fraction, grouping: bool = True) -> str:
+        """An amount in the target currency: CLDR format, or number and minor-unit word when
+        the amount is counted in a minor unit ("20 pence")."""
+        uv = _unit_value(span)
+        minor = uv < 1 and (
+            self.minor_mode or (self.money_blocked and self.pack.minor_unit() is not None)
+        )
+        sep = " " if self.lang == "en" else ""
+        if minor or (uv < 1 and self.money_blocked):
+            return f"{plain(value)}{sep}{self.currency_label(minor)}"
+        text = format_money(
+            value,
+            self.pack.currency,
+            self.pack.locale,
+            bool(self.pack.data["currency"]["minor_unit_used"]),
+            grouping=grouping,
+        )
+        if text == span.text:  # "$3" is also pesos: name the currency so the change shows
+            return f"{plain(value)}{sep}{self.currency_label(False)}"
+        return text
+
+    def kept_amount(self, f: _Field, span: Span, text: str) -> None:
+        """Record a currency change whose amount is kept (the answer's relation is unknown)."""
+        assert span.value is not None
+        src_ppp = self.src_pack.ppp if self.src_pack else _ppp_of(span.currency or "")
+        ratio = self.pack.ppp / src_ppp
+        value = span.value * _unit_value(span)
+        alts = self.price_alternatives(value, Fraction(-1), ratio)
+        self.record(
+            f.location,
+            "currency",
+            span.text,
+            text,
+            f"pupils in {self.pack.data['name']} count money in {self.pack.currency}. The amount "
+            "is kept as written because how the answer follows from the numbers is unknown; at "
+            f"the local price level it would be about {alts[0] if alts else text}. A person must "
+            "set local amounts and check the answer.",
+            confidence=0.3,
+            alternatives=alts,
+            needs_review=True,
+        )
+
+    def coin_words(self) -> None:
+        """Warn about coins named in words ("4 quarters"): no pack says what replaces them."""
+        if not self.src_currency or self.src_currency == self.pack.currency:
+            return
+        coins = COIN_WORDS.get(self.lang, {}).get(self.src_currency, ())
+        found = sorted(
+            {
+                m.group(0)
+                for f in self.fields
+                for m in re.finditer(
+                    r"\b(?:" + "|".join(coins) + r")\b", f.text, flags=re.IGNORECASE
+                )
+            }
+            if coins
+            else set()
+        )
+        if found:
+            self.warnings.append(
+                f"{self.id}: names coins of the source currency ({', '.join(found)}); a person "
+                f"must replace them with coins used in {self.pack.data['name']}"
+            )
 
     def date(self, f: _Field, span: Span) -> None:
         cal = str(self.pack.data["primary_calendar"])
@@ -594,8 +754,21 @@ class _ItemJob:
         money_idx = [i for i, s in enumerate(nums) if s.kind == "money"]
         factor = Fraction(1)
         if money_idx and any(nums[i].currency != self.pack.currency for i in money_idx):
-            major = {i: new[i] * _unit_value(nums[i]) for i in money_idx}
-            factor = self.money_factor(nums, old, new, major, money_idx, relation, answer)
+            minor = self.pack.minor_unit()
+            foreign = [i for i in money_idx if nums[i].currency != self.pack.currency]
+            self.minor_mode = minor is not None and all(_unit_value(nums[i]) < 1 for i in foreign)
+            if minor is not None and self.minor_mode:
+                # counted in the minor unit only while amounts stay below one main unit
+                # ("20 pence"); larger amounts read naturally in the main unit ("$7.50")
+                scale = minor[0]
+                major = {i: new[i] * _unit_value(nums[i]) * scale for i in money_idx}
+                k = self.money_factor(
+                    nums, old, new, major, money_idx, relation, answer, scale, commit=False
+                )
+                self.minor_mode = all(major[i] * k < scale for i in foreign)
+            scale = minor[0] if minor is not None and self.minor_mode else 1
+            major = {i: new[i] * _unit_value(nums[i]) * scale for i in money_idx}
+            factor = self.money_factor(nums, old, new, major, money_idx, relation, answer, scale)
             for i in money_idx:
                 new[i] = major[i] * factor
 
@@ -804,8 +977,13 @@ class _ItemJob:
         money_idx: list[int],
         relation: Relation | None,
         answer: Fraction | None,
+        scale: int = 1,
+        commit: bool = True,
     ) -> Fraction:
-        """A scale m*10^k for every money amount: near local prices, same skill class."""
+        """A scale m*10^k for every money amount: near local prices, same skill class.
+
+        `major` holds each amount in the target's counting unit at 1:1 (its minor unit when
+        `scale` is the minor units per major unit), so prices and steps are scaled alike."""
         stem = self.fields[0]
         ratios: list[float] = []
         sources: list[str] = []
@@ -815,7 +993,7 @@ class _ItemJob:
                 continue
             price = self.pack.price(concept)
             if price and old[i] > 0:
-                ratios.append(price[0] / float(major[i]))
+                ratios.append(price[0] * scale / float(major[i]))
                 sources.append(f"{concept} {plain(to_fraction(price[0]))} {self.pack.currency}")
         if ratios:
             ratio = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
@@ -834,7 +1012,7 @@ class _ItemJob:
                 f"{self.pack.data['ppp']['year']}), as no local price is listed"
             )
             confidence = 0.55
-        step = to_fraction(self.pack.data["currency"]["smallest_amount"])
+        step = to_fraction(self.pack.data["currency"]["smallest_amount"]) * scale
         best: tuple[tuple[int, float], Fraction] | None = None
         for k in candidate_factors(ratio):
             vals = list(base)
@@ -859,14 +1037,11 @@ class _ItemJob:
                 break  # candidates come nearest first: the first that keeps everything wins
         assert best is not None
         k = best[1]
+        if not commit:
+            return k
         for i in money_idx:
             to_val = major[i] * k
-            to = format_money(
-                to_val,
-                self.pack.currency,
-                self.pack.locale,
-                bool(self.pack.data["currency"]["minor_unit_used"]),
-            )
+            to = self.money_text(nums[i], to_val)
             off = float(k) / ratio
             note = (
                 f" This is {off:.1f} times the local price level: no closer scale keeps whole "
@@ -882,7 +1057,7 @@ class _ItemJob:
                 f"amount set at a plausible local price level from {basis}; scaled by "
                 f"{plain(k)} so the digits pupils compute with keep their skill class.{note}",
                 confidence=confidence if not note else min(confidence, 0.4),
-                alternatives=self.price_alternatives(major[i], to_val, ratio),
+                alternatives=self.price_alternatives(major[i] / scale, to_val / scale, ratio),
                 needs_review=confidence < 0.7 or best[0][0] > 0 or bool(note),
             )
         first = nums[money_idx[0]]
@@ -891,8 +1066,9 @@ class _ItemJob:
             "stem",
             "currency",
             word,
-            self.pack.currency_name(self.lang),
-            f"pupils in {self.pack.data['name']} count money in {self.pack.currency}.",
+            self.currency_label(self.minor_mode),
+            f"pupils in {self.pack.data['name']} count money in {self.pack.currency}"
+            + (" and its minor unit." if self.minor_mode else "."),
             confidence=0.95,
         )
         return k
@@ -986,15 +1162,11 @@ class _ItemJob:
                 self.write_number(f, span, value)
 
     def write_number(self, f: _Field, span: Span, value: Fraction) -> None:
-        if span.kind == "money" and span.currency != self.pack.currency and not self.money_blocked:
-            text = format_money(
-                value,
-                self.pack.currency,
-                self.pack.locale,
-                bool(self.pack.data["currency"]["minor_unit_used"]),
-                grouping=id(span) not in self.template_spans,
-            )
+        if span.kind == "money" and span.currency != self.pack.currency:
+            text = self.money_text(span, value, grouping=id(span) not in self.template_spans)
             f.edits.append(_Edit(span.start, span.end, text))
+            if self.money_blocked:
+                self.kept_amount(f, span, text)
             return
         if value != span.value:
             f.edits.append(_Edit(span.start, span.end, plain(value)))
@@ -1038,10 +1210,10 @@ class _ItemJob:
         span = spans[0]
         to: str | None = None
         kind = "unit"
+        review = False
         if span.kind == "currency" and span.currency != self.pack.currency:
-            if self.money_blocked:
-                return
-            to, kind = self.pack.currency_name(self.lang), "currency"
+            to, review, _ = self.currency_word_target(span)
+            kind = "currency"
         elif span.kind == "unit" and span.concept:
             plan = plan_unit(span.concept, self.pack)
             if plan:
@@ -1054,7 +1226,8 @@ class _ItemJob:
                 unit,
                 to,
                 "the answer's unit follows the adapted question.",
-                confidence=0.95,
+                confidence=0.5 if review else 0.95,
+                needs_review=review,
             )
 
     def curriculum(self) -> None:
@@ -1125,6 +1298,14 @@ class _ItemJob:
             confidence=0.0,
             needs_review=True,
         )
+
+
+def _same_script(text: str, lang: str) -> bool:
+    """Whether text is written in the script the draft's language uses (Latin for en, Han for zh)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if lang == "zh":
+        return all("\u4e00" <= ch <= "\u9fff" for ch in letters)
+    return all(ord(ch) < 0x250 for ch in letters)
 
 
 def _unit_value(span: Span) -> Fraction:

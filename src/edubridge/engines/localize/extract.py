@@ -175,12 +175,211 @@ def extract(text: str, lang: str, source_currency: str | None = None) -> list[Sp
             span.currency = term.currency
             span.extra["unit_value"] = term.value or "1"
         take(span)
+    for span in _unlisted_names(text, lang, terms):
+        if free(span.start, span.end):
+            take(span)
     for m in NUMBER_RE[lang].finditer(text):
         if free(m.start(), m.end()):
             raw = m.group(0).replace(",", "")
             take(Span(m.start(), m.end(), "number", m.group(0), value=to_fraction(raw)))
     spans.sort(key=lambda s: s.start)
     return _attach(spans, text, lang, source_currency)
+
+
+# Names not in any list are recognised only where the sentence says so: a capitalised word that
+# opens a sentence and is followed by a verb, or "小" + one character before a verb, with the
+# pronouns of one gender only elsewhere in the text (that gives the gender; both or none: skip).
+EN_SUBJECT = re.compile(r"(?:^|(?<=[.!?]\s))(?P<name>[A-Z][a-z]{2,})\s(?P<verb>[a-z]+)\b")
+EN_VERBS = frozenset(
+    [
+        "has",
+        "had",
+        "is",
+        "was",
+        "buys",
+        "bought",
+        "runs",
+        "ran",
+        "reads",
+        "read",
+        "eats",
+        "ate",
+        "drinks",
+        "drank",
+        "gives",
+        "gave",
+        "makes",
+        "made",
+        "takes",
+        "took",
+        "swims",
+        "swam",
+        "sees",
+        "saw",
+        "pays",
+        "paid",
+        "spends",
+        "spent",
+        "grows",
+        "grew",
+        "sells",
+        "sold",
+        "writes",
+        "wrote",
+        "draws",
+        "drew",
+        "finds",
+        "found",
+        "gets",
+        "got",
+        "wins",
+        "won",
+        "rides",
+        "rode",
+        "drives",
+        "drove",
+        "puts",
+        "cuts",
+        "kept",
+        "keeps",
+        "left",
+        "loses",
+        "lost",
+        "meets",
+        "met",
+        "sends",
+        "sent",
+        "walks",
+        "walked",
+        "wants",
+        "needs",
+        "will",
+        "can",
+        "collects",
+        "collected",
+        "saves",
+        "saved",
+        "packs",
+        "packed",
+        "plants",
+        "planted",
+        "bakes",
+        "baked",
+        "picks",
+        "picked",
+        "earns",
+        "earned",
+        "shares",
+        "shared",
+        "counts",
+        "counted",
+        "scored",
+        "scores",
+        "jumps",
+        "jumped",
+        "cycles",
+        "cycled",
+        "orders",
+        "ordered",
+    ]
+)
+EN_NOT_NAMES = frozenset(
+    [
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Then",
+        "Each",
+        "Every",
+        "Some",
+        "All",
+        "Any",
+        "Both",
+        "How",
+        "What",
+        "Which",
+        "Who",
+        "Why",
+        "When",
+        "Where",
+        "After",
+        "Before",
+        "During",
+        "While",
+        "If",
+        "One",
+        "Two",
+        "Three",
+        "Four",
+        "Five",
+        "Six",
+        "Seven",
+        "Eight",
+        "Nine",
+        "Ten",
+        "Dad",
+        "Mom",
+        "Mum",
+        "Mother",
+        "Father",
+        "Grandma",
+        "Grandpa",
+        "Granny",
+        "Uncle",
+        "Aunt",
+        "Auntie",
+        "Teacher",
+        "Coach",
+        "Baby",
+        "Sister",
+        "Brother",
+        "Everyone",
+        "Nobody",
+        "Someone",
+        "His",
+        "Her",
+        "Their",
+        "Our",
+        "Your",
+        "Its",
+        "She",
+        "They",
+        "You",
+    ]
+)
+EN_HE = re.compile(r"\b(?:he|him|his)\b", re.IGNORECASE)
+EN_SHE = re.compile(r"\b(?:she|her|hers)\b", re.IGNORECASE)
+ZH_XIAO = re.compile(
+    r"(?<![\u4e00-\u9fff])小[\u4e00-\u9fff](?=[买有跑用做拿吃送给和把从去在比画读写看分带骑走存收种摘])"
+)
+
+
+def _unlisted_names(text: str, lang: str, terms: dict[str, _Term]) -> list[Span]:
+    he = "他" in text if lang == "zh" else bool(EN_HE.search(text))
+    she = "她" in text if lang == "zh" else bool(EN_SHE.search(text))
+    if he == she:
+        return []
+    gender = "male" if he else "female"
+    out = []
+    if lang == "en":
+        for m in EN_SUBJECT.finditer(text):
+            name = m.group("name")
+            if (
+                name in EN_NOT_NAMES
+                or name in terms
+                or name.lower() in terms
+                or m.group("verb") not in EN_VERBS
+            ):
+                continue
+            out.append(Span(m.start("name"), m.end("name"), "name", name, gender=gender))
+    elif lang == "zh":
+        for m in ZH_XIAO.finditer(text):
+            if m.group(0) not in terms:
+                out.append(Span(m.start(), m.end(), "name", m.group(0), gender=gender))
+    return out
 
 
 def _attach(spans: list[Span], text: str, lang: str, source_currency: str | None) -> list[Span]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -153,12 +154,30 @@ class LocalePack:
         pref: dict[str, str] = self.data["measurement"]["preferred"]
         return pref.get(dimension)
 
-    def festival_for_role(self, role: str | None) -> dict[str, Any]:
-        """The pack's festival filling the same role, else its first (main) festival."""
-        for fest in self.data["festivals"]:
-            if role and role in fest["roles"]:
-                return dict(fest)
+    def festival_for_role(
+        self, role: str | None, lang: str | None = None, avoid: str | None = None
+    ) -> dict[str, Any]:
+        """The pack's festival filling the same role, else its first (main) festival.
+
+        With `avoid` (the source text's festival name), a festival whose name in `lang` repeats
+        it is taken only when no other festival fills the role: "Independence Day" adapted to
+        India becomes "Republic Day", not a name a reader would take for the same holiday.
+        """
+        same_role = [f for f in self.data["festivals"] if role and role in f["roles"]]
+        if avoid and lang:
+            clear = [f for f in same_role if not names_clash(f["names"].get(lang, ""), avoid)]
+            same_role = clear or same_role
+        if same_role:
+            return dict(same_role[0])
         return dict(self.data["festivals"][0])
+
+    def minor_unit(self) -> tuple[int, dict[str, str]] | None:
+        """(minor units per major unit, names) when pupils count in a minor unit, else None."""
+        cur = self.data["currency"]
+        minor = cur.get("minor")
+        if not cur["minor_unit_used"] or not minor:
+            return None
+        return int(minor["per_major"]), dict(minor["names"])
 
     def place_for_role(self, role: str | None) -> dict[str, str] | None:
         places: dict[str, dict[str, str]] = self.data["places"]
@@ -219,3 +238,13 @@ def load_pack(locale: str) -> LocalePack:
     if data["locale"] != locale:
         raise PackError(f"{origin}: locale field says {data['locale']!r}")
     return LocalePack(locale=locale, version=int(data["version"]), data=data)
+
+
+def names_clash(name: str, source: str) -> bool:
+    """Whether a target festival's name would read as the source's ("Saudi National Day" and
+    "National Day"): one contains the other, ignoring case and a leading "the"."""
+    a = re.sub(r"^the\s+", "", name.strip().lower())
+    b = re.sub(r"^the\s+", "", source.strip().lower())
+    if not a or not b:
+        return False
+    return bool(re.search(rf"\b{re.escape(b)}\b", a) or re.search(rf"\b{re.escape(a)}\b", b))
