@@ -6,8 +6,14 @@ dataset itself. It declares the direct identifiers (pseudonymized or left out), 
 quasi-identifiers with their generalization hierarchies, the sensitive attribute for l-diversity
 and the public categories of columns that differentially private counts may group by.
 
-Later apps plug theirs in with :func:`register` (for example from their ``AppConfig.ready``):
-learner responses and mastery declare their own columns, sources and hierarchies the same way.
+Other datasets plug in with :func:`register`; the learning datasets (learner responses, mastery,
+training records) live in :mod:`edubridge.governance.learning_datasets`.
+
+Two declarations protect people beyond the registry: ``subjects_minor`` says whether any person the
+dataset is about is a minor (``User.is_minor``) -- then every personal or sensitive column is shown
+to the policy as ``minor-sensitive``, never less protected than the registry says -- and
+``contributions`` bounds how many rows one person adds to a differentially private release (rows
+beyond it are left out of the aggregate, so the noise covers a whole person).
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ from pathlib import Path
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from edubridge.core.data_classes import registry
+from edubridge.core.data_classes import DataClass, registry
 from edubridge.engines.privacy.hierarchy import Hierarchy, load_hierarchy
+
+HierarchyRule = Callable[[str, Sequence[str]], Hierarchy]
 
 HIERARCHIES = Path(__file__).resolve().parent / "hierarchies"
 
@@ -33,6 +41,9 @@ class Column:
     description: str | Promise = ""
     identifier: bool = False  # a direct identifier: pseudonymized or left out, never in clear
     categories: tuple[str, ...] = ()  # public categories: DP counts may group by this column
+    # Open value spaces (scores, dates, counts): a rule builds the hierarchy for the values held.
+    hierarchy_rule: HierarchyRule | None = None
+    bounds: tuple[float, float] | None = None  # public clamping bounds: DP means may use it
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,8 @@ class Dataset:
     hierarchy_prefix: str = ""  # files <dir>/<prefix>_hierarchy_<column>.csv (ARX naming)
     hierarchy_dir: Path = HIERARCHIES
     purposes_hint: tuple[str, ...] = field(default=())
+    subjects_minor: Callable[[], bool] | None = None  # any person in it a minor?
+    contributions: int = 1  # most rows one person adds to a DP release (more are left out)
 
     @property
     def header(self) -> tuple[str, ...]:
@@ -55,9 +68,20 @@ class Dataset:
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
 
-    def hierarchy(self, column: str) -> Hierarchy:
+    def hierarchy(self, column: str, values: Sequence[str] = ()) -> Hierarchy:
+        """The column's hierarchy: built by its rule for ``values``, else read from its file."""
+        declared = self.column(column)
+        if declared is not None and declared.hierarchy_rule is not None:
+            return declared.hierarchy_rule(column, values)
         path = self.hierarchy_dir / f"{self.hierarchy_prefix}_hierarchy_{column}.csv"
         return load_hierarchy(column, path)
+
+    @property
+    def identifier(self) -> Column | None:
+        return next((c for c in self.columns if c.identifier), None)
+
+    def about_minors(self) -> bool:
+        return bool(self.subjects_minor and self.subjects_minor())
 
 
 _DATASETS: dict[str, Dataset] = {}
@@ -91,6 +115,19 @@ def column_class(column: Column) -> str:
     if found is None:
         raise ValueError(f"column {column.name!r}: {column.source} is not in the registry")
     return found[0]
+
+
+LIFTED_FOR_MINORS = {DataClass.PERSONAL.value, DataClass.SENSITIVE.value}
+
+
+def dataset_column_class(dataset: Dataset, column: Column, *, minors: bool | None = None) -> str:
+    """The class the policy sees: the registry's, lifted to minor-sensitive when the dataset is
+    about minors and the column is personal or sensitive (never lowered)."""
+    found = column_class(column)
+    about_minors = dataset.about_minors() if minors is None else minors
+    if about_minors and found in LIFTED_FOR_MINORS:
+        return DataClass.MINOR_SENSITIVE.value
+    return found
 
 
 def column_purpose(column: Column) -> str:
@@ -172,6 +209,9 @@ def _application_rows() -> list[tuple[str, ...]]:
 def _ensure_builtin() -> None:
     if "exchange-participations" in _DATASETS:
         return
+    from edubridge.governance.learning_datasets import register_learning_datasets
+
+    register_learning_datasets()
     register(
         Dataset(
             key="exchange-participations",

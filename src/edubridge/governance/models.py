@@ -18,6 +18,7 @@ PERSONAL = DataClass.PERSONAL
 class ExportKind(models.TextChoices):
     RECORDS = "records", _("Records (pseudonymized, k-anonymous)")
     HISTOGRAM = "histogram", _("Counts by group (differentially private)")
+    MEAN = "mean", _("Means, overall or by group (differentially private)")
 
 
 class ExportStatus(models.TextChoices):

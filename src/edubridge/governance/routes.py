@@ -105,6 +105,7 @@ class ExportIn(Schema):
     suppression: float = 0.0
     group_by: str = ""
     epsilon: float | None = None
+    value_column: str = ""
 
 
 class ExportOut(Schema):
@@ -305,6 +306,7 @@ def export_create(request: HttpRequest, payload: ExportIn) -> Status[dict[str, A
                 suppression=payload.suppression,
                 group_by=payload.group_by,
                 epsilon=payload.epsilon,
+                value_column=payload.value_column,
             ),
             by=user,
             request=request,

@@ -6,7 +6,12 @@ from collections import defaultdict
 from typing import Any
 
 from edubridge.core.data_classes import FieldClassification, registry
-from edubridge.governance.datasets import column_class, column_purpose, datasets
+from edubridge.governance.datasets import (
+    column_class,
+    column_purpose,
+    dataset_column_class,
+    datasets,
+)
 from edubridge.governance.models import BudgetCharge, Export, PrivacyBudget
 from edubridge.governance.services import ledger_read
 
@@ -22,6 +27,7 @@ def dataset_rows() -> list[dict[str, Any]]:
     """Every exportable dataset with each column's class and purpose from the registry."""
     out = []
     for d in datasets():
+        minors = d.about_minors()
         out.append(
             {
                 "key": d.key,
@@ -29,17 +35,22 @@ def dataset_rows() -> list[dict[str, Any]]:
                 "description": str(d.description),
                 "quasi_identifiers": list(d.quasi_identifiers),
                 "sensitive": d.sensitive,
+                "about_minors": minors,
+                "contributions": d.contributions,
                 "columns": [
                     {
                         "name": c.name,
                         "source": c.source,
                         "description": str(c.description),
-                        "data_class": column_class(c),
+                        "data_class": dataset_column_class(d, c, minors=minors),
+                        "registry_class": column_class(c),
                         "purpose": column_purpose(c),
                         "identifier": c.identifier,
                         "quasi_identifier": c.name in d.quasi_identifiers,
                         "sensitive": c.name == d.sensitive,
                         "categories": list(c.categories),
+                        "bounds": list(c.bounds) if c.bounds else None,
+                        "rule": c.hierarchy_rule is not None,
                     }
                     for c in d.columns
                 ],

@@ -10,6 +10,7 @@ import io
 import os
 import re
 import secrets
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,14 +30,14 @@ from edubridge.core.audit import audit_record
 from edubridge.core.identity import node_identity_ensure, node_sign
 from edubridge.engines.privacy.anonymize import anonymize_table
 from edubridge.engines.privacy.budget import BudgetLedger, LedgerEntry
-from edubridge.engines.privacy.dp import dp_histogram
+from edubridge.engines.privacy.dp import dp_histogram, dp_mean
 from edubridge.engines.privacy.errors import PrivacyInputError
 from edubridge.engines.privacy.lattice import PrivacyModel
 from edubridge.engines.privacy.manifest import build_manifest, canonical_json, sha256_hex
 from edubridge.engines.privacy.policy import Decision, ExportRequest, Protections
 from edubridge.engines.privacy.policy_schema import APPROVALS
 from edubridge.engines.privacy.pseudonymize import MIN_KEY_BYTES, key_fingerprint, pseudonym
-from edubridge.governance.datasets import Dataset, column_class, dataset_get
+from edubridge.governance.datasets import Dataset, dataset_column_class, dataset_get
 from edubridge.governance.models import (
     BudgetCharge,
     Export,
@@ -178,8 +179,14 @@ def decision_dict(decision: Decision) -> dict[str, Any]:
 
 
 def dataset_fields(dataset: Dataset, columns: Sequence[str]) -> dict[str, str]:
-    """Column -> data class, read from the registry through each column's source field."""
-    return {c.name: column_class(c) for c in dataset.columns if c.name in set(columns)}
+    """Column -> data class, read from the registry through each column's source field, lifted to
+    minor-sensitive when the dataset is about minors."""
+    minors = dataset.about_minors()
+    return {
+        c.name: dataset_column_class(dataset, c, minors=minors)
+        for c in dataset.columns
+        if c.name in set(columns)
+    }
 
 
 # -- export request -------------------------------------------------------------------------
@@ -199,6 +206,7 @@ class ExportSpec:
     suppression: float = 0.0
     group_by: str = ""
     epsilon: float | None = None
+    value_column: str = ""  # DP means: the numeric column averaged (it declares public bounds)
 
 
 def _require_steward(user: User) -> None:
@@ -239,10 +247,55 @@ def ledger_read(dataset: str) -> BudgetLedger:
     return ledger_for(budget)
 
 
+def _unknown_column(dataset: Dataset, name: str) -> GovernanceError:
+    return GovernanceError(
+        _("unknown column %(c)r; %(d)s has: %(columns)s")
+        % {"c": name, "d": dataset.key, "columns": ", ".join(dataset.header)}
+    )
+
+
+def _validated_mean(
+    dataset: Dataset, spec: ExportSpec
+) -> tuple[Dataset, list[str], Protections, dict[str, str]]:
+    value = dataset.column(spec.value_column)
+    if value is None:
+        raise _unknown_column(dataset, spec.value_column)
+    if value.bounds is None:
+        raise GovernanceError(
+            _(
+                "Column %(c)r declares no public bounds, so a mean of it cannot be made "
+                "differentially private."
+            )
+            % {"c": value.name}
+        )
+    names = [value.name]
+    if spec.group_by:
+        group = dataset.column(spec.group_by)
+        if group is None:
+            raise _unknown_column(dataset, spec.group_by)
+        if not group.categories:
+            raise GovernanceError(
+                _(
+                    "Column %(c)r has no public categories, so means cannot be grouped by it "
+                    "without revealing which groups exist."
+                )
+                % {"c": group.name}
+            )
+        names.append(group.name)
+    if spec.epsilon is None or not (spec.epsilon > 0):
+        raise GovernanceError(_("A differentially private release needs a positive epsilon."))
+    ledger_read(dataset.key).check(spec.epsilon, f"means of {value.name}")
+    identifiers = [c.name for c in dataset.columns if c.identifier]
+    fields = dataset_fields(dataset, [*names, *identifiers])
+    return dataset, names, Protections(pseudonymized=True, epsilon=spec.epsilon), fields
+
+
 def _validated(spec: ExportSpec) -> tuple[Dataset, list[str], Protections, dict[str, str]]:
     dataset = dataset_get(spec.dataset)
     if dataset is None:
         raise GovernanceError(_("unknown dataset %(d)r") % {"d": spec.dataset})
+    if spec.kind == ExportKind.MEAN:
+        return _validated_mean(dataset, spec)
     if spec.kind == ExportKind.HISTOGRAM:
         column = dataset.column(spec.group_by)
         if column is None:
@@ -363,6 +416,10 @@ def export_request(
     parameters: dict[str, Any] = {"columns": columns}
     if spec.kind == ExportKind.HISTOGRAM:
         parameters.update({"group_by": spec.group_by, "epsilon": spec.epsilon})
+    elif spec.kind == ExportKind.MEAN:
+        parameters.update(
+            {"value_column": spec.value_column, "group_by": spec.group_by, "epsilon": spec.epsilon}
+        )
     else:
         parameters.update(
             {
@@ -431,6 +488,8 @@ def export_build(export_id: UUID | str) -> Export:
         with transaction.atomic():
             if export.kind == ExportKind.HISTOGRAM:
                 header, rows, protections, report = _build_histogram(export, dataset)
+            elif export.kind == ExportKind.MEAN:
+                header, rows, protections, report = _build_mean(export, dataset)
             else:
                 header, rows, protections, report = _build_records(export, dataset)
             data = _csv_bytes(header, rows)
@@ -505,7 +564,9 @@ def _build_records(
             rows,
             quasi_identifiers=quasi,
             sensitive=sensitive,
-            hierarchies={q: dataset.hierarchy(q) for q in quasi},
+            hierarchies={
+                q: dataset.hierarchy(q, [r[header.index(q)] for r in rows]) for q in quasi
+            },
             model=PrivacyModel(
                 k=int(params["k"]),
                 l=int(params["l"]) if sensitive else None,
@@ -541,7 +602,49 @@ def _build_records(
             "lattice": {"size": result.lattice_size, "checked": result.nodes_checked},
             "reasons": list(result.reasons),
         }
+        people = _people_per_class(header, rows, quasi, identifiers)
+        if people is not None:
+            report["people_per_class_min"] = people
+            report["reasons"].append(
+                f"k counts rows; the smallest equivalence class holds rows of {people} "
+                f"{'person' if people == 1 else 'people'} (one person may add several rows)"
+            )
     return header, rows, protections, report
+
+
+def _people_per_class(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    quasi: Sequence[str],
+    identifiers: Sequence[str],
+) -> int | None:
+    """Fewest distinct (pseudonymous) people in any equivalence class, when a person column is
+    released: k-anonymity counts rows, and a dataset with many rows per person deserves both."""
+    if not identifiers or not rows:
+        return None
+    at = header.index(identifiers[0])
+    qi = [header.index(q) for q in quasi]
+    people: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for row in rows:
+        people[tuple(row[i] for i in qi)].add(row[at])
+    return min(len(p) for p in people.values())
+
+
+def _bounded_rows(dataset: Dataset) -> tuple[list[tuple[str, ...]], int]:
+    """The dataset's rows with at most ``dataset.contributions`` per person (the first ones kept);
+    returns the rows and how many were left out, so DP noise covers a whole person."""
+    rows = dataset.rows()
+    person = dataset.identifier
+    if person is None:
+        return rows, 0
+    at = dataset.header.index(person.name)
+    seen: dict[str, int] = defaultdict(int)
+    kept: list[tuple[str, ...]] = []
+    for row in rows:
+        seen[row[at]] += 1
+        if seen[row[at]] <= dataset.contributions:
+            kept.append(row)
+    return kept, len(rows) - len(kept)
 
 
 def _build_histogram(
@@ -551,7 +654,8 @@ def _build_histogram(
     column = dataset.column(params["group_by"])
     assert column is not None
     at = dataset.header.index(column.name)
-    labels = [r[at] for r in dataset.rows()]
+    source, dropped = _bounded_rows(dataset)
+    labels = [r[at] for r in source]
     budget = PrivacyBudget.objects.select_for_update().get(pk=_budget(dataset.key).pk)
     ledger = ledger_for(budget)
     now = timezone.now()
@@ -563,6 +667,7 @@ def _build_histogram(
         ledger=ledger,
         label=label,
         at=now,
+        contributions=dataset.contributions,
     )
     BudgetCharge.objects.create(
         budget=budget,
@@ -589,11 +694,113 @@ def _build_histogram(
         }
     }
     report: dict[str, Any] = {
-        "row_counts": {"input": len(labels), "output": len(rows)},
+        "row_counts": {
+            "input": len(labels) + dropped,
+            "beyond_contribution_bound": dropped,
+            "output": len(rows),
+        },
         "epsilon": release.epsilon,
-        "reasons": list(release.reasons),
+        "reasons": [*_bound_reason(dataset, dropped), *release.reasons],
     }
     return (column.name, "noisy_count"), rows, protections, report
+
+
+def _bound_reason(dataset: Dataset, dropped: int) -> list[str]:
+    return [
+        f"each person adds at most {dataset.contributions} row(s); {dropped} row(s) beyond that "
+        "bound were left out, so the noise hides a whole person"
+    ]
+
+
+def _build_mean(
+    export: Export, dataset: Dataset
+) -> tuple[tuple[str, ...], list[tuple[str, ...]], dict[str, Any], dict[str, Any]]:
+    """Noisy clamped means of a numeric column, overall or per public category of a group
+    column; the epsilon is split evenly over the groups (sequential composition)."""
+    params = export.parameters
+    value = dataset.column(params["value_column"])
+    assert value is not None
+    assert value.bounds is not None
+    group = dataset.column(params["group_by"]) if params.get("group_by") else None
+    source, dropped = _bounded_rows(dataset)
+    at_value = dataset.header.index(value.name)
+    at_group = dataset.header.index(group.name) if group else None
+    groups = list(group.categories) if group else [_ALL]
+    values: dict[str, list[float]] = {g: [] for g in groups}
+    for row in source:
+        key = row[at_group] if at_group is not None else _ALL
+        if key in values:
+            try:
+                values[key].append(float(row[at_value]))
+            except ValueError:
+                raise GovernanceError(
+                    _("Column %(c)r holds %(v)r, which is not a number.")
+                    % {"c": value.name, "v": row[at_value]}
+                ) from None
+    budget = PrivacyBudget.objects.select_for_update().get(pk=_budget(dataset.key).pk)
+    ledger = ledger_for(budget)
+    share = float(params["epsilon"]) / len(groups)
+    now = timezone.now()
+    rows: list[tuple[str, ...]] = []
+    spent = 0.0
+    scales: dict[str, Any] = {}
+    reasons: list[str] = _bound_reason(dataset, dropped)
+    for name in groups:
+        label = f"export {export.pk}: mean of {value.name}" + (
+            f" where {group.name}={name}" if group else ""
+        )
+        release, ledger = dp_mean(
+            values[name],
+            bounds=value.bounds,
+            epsilon=share,
+            ledger=ledger,
+            label=label,
+            at=now,
+            contributions=dataset.contributions,
+        )
+        BudgetCharge.objects.create(
+            budget=budget,
+            export=export,
+            label=label,
+            epsilon=release.epsilon,
+            mechanism=release.mechanism,
+            at=now,
+        )
+        spent += release.epsilon
+        scales[name] = {
+            "sum_scale": release.parameters["sum_scale"],
+            "count_scale": release.parameters["count_scale"],
+        }
+        assert isinstance(release.value, float)
+        rows.append((name, f"{release.value:.4f}"))
+        reasons.extend(f"{name}: {r}" for r in release.reasons)
+    protections: dict[str, Any] = {
+        "differential_privacy": {
+            "epsilon": spent,
+            "mechanism": "laplace sum / discrete laplace count (OpenDP), per group",
+            "bounds": list(value.bounds),
+            "groups": groups,
+            "epsilon_per_group": share,
+            "scales": scales,
+            "contributions_per_person": dataset.contributions,
+            "composition": "sequential: the groups' epsilons add up",
+            "budget_after": {"total": ledger.total_epsilon, "spent": ledger.spent},
+        }
+    }
+    report: dict[str, Any] = {
+        "row_counts": {
+            "input": len(source) + dropped,
+            "beyond_contribution_bound": dropped,
+            "output": len(rows),
+        },
+        "epsilon": spent,
+        "reasons": reasons,
+    }
+    header = (group.name if group else "group", f"noisy_mean_{value.name}")
+    return header, rows, protections, report
+
+
+_ALL = "all"
 
 
 # -- approval and release -----------------------------------------------------------------

@@ -174,6 +174,7 @@ def export_new(request: HttpRequest) -> HttpResponse:
                 suppression=_float(p.get("suppression"), 0.0) or 0.0,
                 group_by=p.get("group_by", ""),
                 epsilon=_float(p.get("epsilon"), None),
+                value_column=p.get("value_column", ""),
             )
             export = services.export_request(spec=spec, by=_user(request), request=request)
         except services.GovernanceError as exc:

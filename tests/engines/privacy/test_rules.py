@@ -46,7 +46,8 @@ def test_interval_hierarchy_is_functional_for_any_values(
         x = float(row[0])
         for label in row[1:-1]:
             low, high = (float(p) for p in label.strip("[)]").split(", "))
-            assert low <= x <= high and (x < high or label.endswith("]"))
+            assert low <= x <= high
+            assert x < high or label.endswith("]")
 
 
 def test_interval_ncp_is_width_over_the_public_domain() -> None:

@@ -151,3 +151,11 @@ def date_hierarchy(
     if not rows:
         raise HierarchyError(f"column {column!r}: no values to build a date hierarchy for")
     return Hierarchy(column=column, rows=tuple(rows))
+
+
+def flat_hierarchy(column: str, values: Iterable[str]) -> Hierarchy:
+    """Hierarchy value -> ``*`` for an open set of labels (names, codes): shown or hidden."""
+    rows = tuple((text, "*") for text in dict.fromkeys(values))
+    if not rows:
+        raise HierarchyError(f"column {column!r}: no values to build a hierarchy for")
+    return Hierarchy(column=column, rows=rows)
