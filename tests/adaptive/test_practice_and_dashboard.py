@@ -162,5 +162,8 @@ def test_the_refit_command_fits_a_new_model_on_recorded_answers() -> None:
 
     out = StringIO()
     call_command("adaptive_refit", stdout=out)
-    assert "fitted bkt-forget" in out.getvalue()
+    fitted = FittedModel.objects.first()
+    assert fitted is not None
+    assert f"fitted {fitted.name} on {fitted.n_responses} answers" in out.getvalue()
+    assert "mean held-out AUC" in out.getvalue()
     assert FittedModel.objects.count() == 2

@@ -1,6 +1,8 @@
 """Demo class: the demo teacher's class on the en-US demo bank, with the demo learner and 20
 simulated learners whose practice histories come from a seeded BKT simulation driven by the real
-next-item policy; BKT is then fitted on those histories. Idempotent and fast (about a second)."""
+next-item policy; the learner model is chosen by cross-validation on those histories, and every
+answer is also in the learning record store as an xAPI statement (so the LRS agrees with the
+dashboards). Idempotent and fast."""
 
 from __future__ import annotations
 
@@ -13,12 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from edubridge.accounts.models import User
+from edubridge.adaptive import learners as codec
 from edubridge.adaptive import services
-from edubridge.adaptive.models import Answer, Classroom, FittedModel, LearnerSkillState
+from edubridge.adaptive.models import (
+    Answer,
+    Classroom,
+    FittedModel,
+    LearnerModelState,
+    LearnerSkillState,
+)
 from edubridge.catalogue.models import Bank, Item
-from edubridge.engines.adaptive.bkt import BKTConfig
 from edubridge.engines.adaptive.data import ResponseLog
-from edubridge.engines.adaptive.models import BKTModel
+from edubridge.engines.adaptive.evaluate import CANDIDATES
+from edubridge.engines.adaptive.selection import select_model
+from edubridge.records import api as records
 
 STEPS = 1
 DEMO_CLASS = "Grade 4 maths (Riverbend demo)"
@@ -74,6 +84,7 @@ def _build(teacher: User, bank: Bank) -> None:
             user.save(update_fields=["password"])
         learners.append(user)
     LearnerSkillState.objects.filter(learner__in=learners).delete()
+    LearnerModelState.objects.filter(learner__in=learners).delete()
     Answer.objects.filter(learner__in=learners).delete()
     real = User.objects.filter(username="learner").first()
     classroom = Classroom.objects.create(name=DEMO_CLASS, teacher=teacher, bank=bank)
@@ -117,13 +128,18 @@ def _build(teacher: User, bank: Bank) -> None:
     log = ResponseLog.from_sequences(
         [([s for _i, s, _r, _t in h], [int(r) for _i, _s, r, _t in h]) for _u, h in histories]
     )
-    model = BKTModel.fit(log, BKTConfig(restarts=2, max_iter=30))
-    FittedModel.objects.create(
-        name=model.name,
+    record = select_model(log, names=["bkt", "bkt-forget", "pfa"], folds=3, seed=SEED)
+    model = CANDIDATES[record.chosen](log)
+    selection = {**record.as_dict(), "seconds": 0.0}
+    fitted = FittedModel.objects.create(
+        name=record.chosen,
         version=model.version,
         parameters=model.export_parameters(),
         n_responses=log.n_responses,
+        n_learners=log.n_learners,
         source=f"simulated demo histories, seed {SEED}",
+        reason=record.reason + " (demo: history-lr left out to keep loading fast)",
+        selection=selection,
     )
     services._model_from.cache_clear()
 
@@ -132,6 +148,7 @@ def _build(teacher: User, bank: Bank) -> None:
     }
     answers: list[Answer] = []
     states: list[LearnerSkillState] = []
+    model_states: list[LearnerModelState] = []
     now = timezone.now()
     for user, history in histories:
         learner = model.new_learner(services.POLICY.mastery_threshold)
@@ -147,7 +164,14 @@ def _build(teacher: User, bank: Bank) -> None:
             statement = services.build_statement(
                 user=user, item=items[item_id], correct=right, response=response, at=at
             )
-            statement["id"] = str(uuid.UUID(int=int(rng.integers(0, 2**63)) << 64 | len(answers)))
+            records.statement_record(
+                actor_user_pseudonym=user.pseudonym,
+                verb=statement["verb"],
+                object=statement["object"],
+                result=statement["result"],
+                timestamp=at,
+                statement_id=uuid.UUID(statement["id"]),
+            )
             answers.append(
                 Answer(
                     learner=user,
@@ -160,9 +184,17 @@ def _build(teacher: User, bank: Bank) -> None:
                     reason="simulated demo history",
                     at=at,
                     statement=statement,
-                    statement_sent=False,
+                    statement_sent=True,
                 )
             )
+        model_states.append(
+            LearnerModelState(
+                learner=user,
+                fitted=fitted,
+                state=codec.learner_dump(learner) or {},
+                n_answers=len(history),
+            )
+        )
         for skill_id, (count, right_count, last_at) in counts.items():
             states.append(
                 LearnerSkillState(
@@ -171,8 +203,8 @@ def _build(teacher: User, bank: Bank) -> None:
                     state={
                         "known": learner.mastery(skill_id),
                         "last_seen": float(last_at),
-                        "reviews_passed": learner.reviews_passed.get(skill_id, 0),
-                        "model": model.name,
+                        "reviews_passed": getattr(learner, "reviews_passed", {}).get(skill_id, 0),
+                        "model": fitted.name,
                     },
                     mastery=learner.mastery(skill_id),
                     answers=int(count),
@@ -182,3 +214,4 @@ def _build(teacher: User, bank: Bank) -> None:
             )
     Answer.objects.bulk_create(answers, batch_size=500)
     LearnerSkillState.objects.bulk_create(states, batch_size=500)
+    LearnerModelState.objects.bulk_create(model_states, batch_size=500)

@@ -159,13 +159,25 @@ class Pending(models.Model):
 
 
 class FittedModel(models.Model):
-    """Learner-model parameters fitted for this deployment; the newest active row is used."""
+    """Learner-model parameters fitted for this deployment; the newest row is used.
+
+    ``selection`` keeps why this model was chosen: the cross-validation of every candidate on the
+    node's own answers (mean and per-fold held-out AUC, fit seconds) and the rule applied."""
 
     name = classified(models.CharField(max_length=40), PUBLIC, "learner model name")
     version = classified(models.CharField(max_length=40), PUBLIC, "model version")
     parameters = classified(models.JSONField(), PUBLIC, "exported parameters (engine interface)")
     n_responses = classified(models.PositiveIntegerField(default=0), PUBLIC, "answers fitted on")
+    n_learners = classified(models.PositiveIntegerField(default=0), PUBLIC, "learners fitted on")
     source = classified(models.CharField(max_length=200), PUBLIC, "what it was fitted on")
+    reason = classified(
+        models.TextField(blank=True), PUBLIC, "why this model was chosen, in words and numbers"
+    )
+    selection = classified(
+        models.JSONField(default=dict, blank=True),
+        PUBLIC,
+        "cross-validation metrics per candidate model (aggregate, no learner data)",
+    )
     fitted_at = classified(models.DateTimeField(auto_now_add=True), PUBLIC, "when fitted")
 
     class Meta:
@@ -173,3 +185,120 @@ class FittedModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version} ({self.n_responses} answers)"
+
+
+class LearnerModelState(models.Model):
+    """One learner's whole state under the fitted model in use (the engine's learner object as
+    JSON), so the next item and each answer cost O(1) instead of a replay of every answer."""
+
+    learner = classified(
+        models.OneToOneField(
+            settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_model_state"
+        ),
+        PERSONAL,
+        "whose state",
+    )
+    fitted = classified(
+        models.ForeignKey(FittedModel, on_delete=models.SET_NULL, null=True, blank=True),
+        PUBLIC,
+        "the fitted model the state belongs to (none: the default parameters)",
+    )
+    state = classified(models.JSONField(default=dict), PERSONAL, "learner-model state")
+    n_answers = classified(models.PositiveIntegerField(default=0), PERSONAL, "answers folded in")
+    updated_at = classified(models.DateTimeField(auto_now=True), PERSONAL, "last change")
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} under {self.fitted_id}"
+
+
+class Assignment(models.Model):
+    """Work a teacher gives a class: one skill (done when mastered) or chosen items (done when
+    each is answered), with an optional due date. Practice is steered toward open assignments."""
+
+    classroom = classified(
+        models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments"),
+        INTERNAL,
+        "the class",
+    )
+    skill = classified(
+        models.ForeignKey(Skill, on_delete=models.PROTECT, null=True, blank=True),
+        PUBLIC,
+        "the assigned skill (or none when items are assigned)",
+    )
+    items = classified(
+        models.ManyToManyField(Item, blank=True, related_name="+"), PUBLIC, "assigned items"
+    )
+    title = classified(models.CharField(max_length=300), INTERNAL, "shown to learners")
+    due = classified(models.DateField(null=True, blank=True), INTERNAL, "optional due date")
+    note = classified(
+        models.TextField(blank=True), INTERNAL, "why it was assigned (e.g. the suggestion's reason)"
+    )
+    created_by = classified(
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        ),
+        PERSONAL,
+        "the teacher who assigned it",
+    )
+    created_at = classified(models.DateTimeField(auto_now_add=True), INTERNAL, "when assigned")
+
+    class Meta:
+        ordering = ["due", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RefitStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class RefitJob(models.Model):
+    """One background refit: cross-validate the candidate models, fit the best, re-score learners."""
+
+    status = classified(
+        models.CharField(max_length=10, choices=RefitStatus.choices, default=RefitStatus.QUEUED),
+        INTERNAL,
+        "shown on the learner-model page",
+    )
+    stage = classified(models.CharField(max_length=200, blank=True), INTERNAL, "current step")
+    done = classified(models.PositiveIntegerField(default=0), INTERNAL, "steps done")
+    total = classified(models.PositiveIntegerField(default=0), INTERNAL, "steps in all")
+    error = classified(models.TextField(blank=True), INTERNAL, "why the refit failed")
+    fitted = classified(
+        models.ForeignKey(FittedModel, on_delete=models.SET_NULL, null=True, blank=True),
+        PUBLIC,
+        "the model it produced",
+    )
+    task_id = classified(models.CharField(max_length=100, blank=True), INTERNAL, "queue task id")
+    created_by = classified(
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            on_delete=models.SET_NULL,
+            null=True,
+            blank=True,
+            related_name="+",
+        ),
+        PERSONAL,
+        "who asked for the refit (none: scheduled or command line)",
+    )
+    created_at = classified(models.DateTimeField(auto_now_add=True), INTERNAL, "when queued")
+    started_at = classified(models.DateTimeField(null=True, blank=True), INTERNAL, "started")
+    finished_at = classified(models.DateTimeField(null=True, blank=True), INTERNAL, "finished")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"refit {self.pk} {self.status}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (RefitStatus.QUEUED, RefitStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

@@ -5,30 +5,39 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edubridge.accounts.models import User
+from edubridge.accounts.roles import Role
+from edubridge.adaptive import learners as codec
 from edubridge.adaptive.models import (
     Answer,
+    Assignment,
     Classroom,
     FittedModel,
+    LearnerModelState,
     LearnerSkillState,
     Pending,
+    RefitJob,
+    RefitStatus,
     Skill,
 )
-from edubridge.catalogue.models import Alignment, Association, Bank, Item
+from edubridge.catalogue.models import Alignment, Association, Bank, BankStatus, Item
+from edubridge.core.audit import audit_record
 from edubridge.engines.adaptive.bkt import PARAM_NAMES, BKTConfig, BKTParameters
 from edubridge.engines.adaptive.data import ResponseLog
-from edubridge.engines.adaptive.models import BKTLearner, BKTModel
+from edubridge.engines.adaptive.interface import Learner, LearnerModel
+from edubridge.engines.adaptive.models import BKTModel
 from edubridge.engines.adaptive.policy import Item as EngineItem
 from edubridge.engines.adaptive.policy import ItemBank, PolicyConfig, Recommendation
 
@@ -57,15 +66,22 @@ def default_model() -> BKTModel:
 
 
 @lru_cache(maxsize=8)
-def _model_from(pk: int) -> BKTModel:
-    return BKTModel.from_parameters(FittedModel.objects.get(pk=pk).parameters)
+def _model_from(pk: int) -> LearnerModel:
+    """Parameters are immutable once written, so a fitted row is parsed once per process."""
+    return codec.model_from_parameters(FittedModel.objects.get(pk=pk).parameters)
 
 
-def current_model() -> tuple[BKTModel, FittedModel | None]:
-    """The newest fitted parameters of this deployment, else the documented defaults."""
-    row = FittedModel.objects.only("pk").first()
+_DEFAULT: list[BKTModel] = []
+
+
+def current_model() -> tuple[LearnerModel, FittedModel | None]:
+    """The newest fitted model of this deployment (the one chosen by the last refit), else
+    BKT with the documented default parameters. One indexed query; parameters are cached."""
+    row = FittedModel.objects.only("pk", "name", "version").first()
     if row is None:
-        return default_model(), None
+        if not _DEFAULT:
+            _DEFAULT.append(default_model())
+        return _DEFAULT[0], None
     return _model_from(row.pk), row
 
 
@@ -149,35 +165,68 @@ def practice_bank(bank: Bank) -> PracticeBank:
     return result
 
 
-def learner_state(user: User, model: BKTModel) -> BKTLearner:
-    """Rebuild the learner from stored per-skill state and the last few answers."""
+def _replay(user: User, model: LearnerModel) -> tuple[Learner, int]:
+    """The learner rebuilt from every recorded answer, in order (after a refit, or for a model
+    whose state cannot be stored); O(answers)."""
     learner = model.new_learner(POLICY.mastery_threshold)
-    for row in LearnerSkillState.objects.filter(learner=user):
-        learner.known[row.skill_id] = float(row.state.get("known", row.mastery))
-        if row.state.get("last_seen") is not None:
-            learner.last_seen[row.skill_id] = float(row.state["last_seen"])
-        learner.reviews_passed[row.skill_id] = int(row.state.get("reviews_passed", 0))
-    recent = Answer.objects.filter(learner=user).order_by("-at", "-pk")
-    for item_id in reversed(
-        list(recent.values_list("item_id", flat=True)[: POLICY.no_repeat_window])
-    ):
-        learner.recent_items.append(item_id)
+    rows = Answer.objects.filter(learner=user).order_by("at", "pk")
+    n = 0
+    for skill_id, item_id, correct, at in rows.values_list("skill_id", "item_id", "correct", "at"):
+        learner.observe(skill_id, item_id, correct, at.timestamp())
+        n += 1
+    return learner, n
+
+
+def learner_state(
+    user: User, model: LearnerModel, fitted: FittedModel | None, *, lock: bool = False
+) -> Learner:
+    """The learner's engine state under the model in use: stored JSON when it belongs to this
+    fitted model, else a replay of the learner's answers (stored for next time)."""
+    rows = LearnerModelState.objects.filter(learner=user)
+    if lock:
+        rows = rows.select_for_update()
+    row = rows.first()
+    fitted_id = fitted.pk if fitted is not None else None
+    if row is not None and row.fitted_id == fitted_id:
+        loaded = codec.learner_load(model, row.state, POLICY.mastery_threshold)
+        if loaded is not None:
+            return loaded
+    learner, n = _replay(user, model)
+    learner_state_save(user, learner, fitted, n)
     return learner
+
+
+def learner_state_save(user: User, learner: Learner, fitted: FittedModel | None, n: int) -> None:
+    state = codec.learner_dump(learner)
+    LearnerModelState.objects.update_or_create(
+        learner=user,
+        defaults={
+            "fitted": fitted,
+            "state": state if state is not None else {},
+            "n_answers": n,
+        },
+    )
 
 
 # ------------------------------------------------------------------ next item
 
 
 def next_item(*, user: User, classroom: Classroom, test_out: int | None = None) -> Pending | None:
-    """The item the learner is on (resume), else a new choice from the policy, kept as pending."""
+    """The item the learner is on (resume), else a new choice kept as pending: open assignments
+    of the class first (earliest due first), then the policy (reviews, practice in the band)."""
     pending = Pending.objects.filter(learner=user, classroom=classroom).select_related("item")
     found = pending.first()
     if found is not None and test_out is None:
         return found
     bank = practice_bank(classroom.bank)
-    model, _row = current_model()
-    learner = learner_state(user, model)
-    rec: Recommendation = learner.recommend(bank.engine, POLICY, time.time(), test_out=test_out)
+    model, fitted = current_model()
+    learner = learner_state(user, model, fitted)
+    now = time.time()
+    rec: Recommendation | None = None
+    if test_out is None:
+        rec = assigned_choice(user=user, classroom=classroom, bank=bank, learner=learner, now=now)
+    if rec is None:
+        rec = learner.recommend(bank.engine, POLICY, now, test_out=test_out)
     if rec.item is None:
         Pending.objects.filter(learner=user, classroom=classroom).delete()
         return None
@@ -192,6 +241,97 @@ def next_item(*, user: User, classroom: Classroom, test_out: int | None = None) 
         learner=user, classroom=classroom, defaults=values
     )
     return Pending.objects.select_related("item").get(pk=row.pk)
+
+
+def open_assignments(classroom: Classroom) -> list[Assignment]:
+    """The class's assignments, earliest due first (no due date last), items prefetched."""
+    rows = list(classroom.assignments.prefetch_related("items").select_related("skill"))
+    rows.sort(key=lambda a: (a.due is None, a.due or date.max, a.created_at, a.pk))
+    return rows
+
+
+def items_answered(user: User, assignments: list[Assignment]) -> dict[int, set[int]]:
+    """Assignment pk -> the assigned items the learner has answered since it was assigned."""
+    wanted = {a.pk: {i.pk for i in a.items.all()} for a in assignments if not a.skill_id}
+    if not wanted:
+        return {}
+    since = min(a.created_at for a in assignments if a.pk in wanted)
+    every = set().union(*wanted.values())
+    answered: dict[int, list[datetime]] = {}
+    for item_id, at in Answer.objects.filter(
+        learner=user, item_id__in=every, at__gte=since
+    ).values_list("item_id", "at"):
+        answered.setdefault(item_id, []).append(at)
+    by_pk = {a.pk: a for a in assignments}
+    return {
+        pk: {i for i in items if any(at >= by_pk[pk].created_at for at in answered.get(i, []))}
+        for pk, items in wanted.items()
+    }
+
+
+def assigned_choice(
+    *, user: User, classroom: Classroom, bank: PracticeBank, learner: Learner, now: float
+) -> Recommendation | None:
+    """The next item of the learner's first unfinished assignment, with its reason; None when
+    every assignment is done (skill mastered, every item answered) or nothing is assigned."""
+    assignments = open_assignments(classroom)
+    if not assignments:
+        return None
+    answered = items_answered(user, assignments)
+    threshold = POLICY.mastery_threshold
+    for a in assignments:
+        extra = {"assignment": float(a.pk)}
+        if a.skill_id:
+            if a.skill_id not in bank.engine.row or learner.mastery(a.skill_id) >= threshold:
+                continue
+            rec = learner.recommend(bank.engine, POLICY, now, test_out=a.skill_id)
+            if rec.kind != "test-out" or rec.item is None:
+                continue  # every item of the skill was just seen: let the policy fill in
+            return Recommendation(
+                rec.item,
+                rec.skill,
+                "assigned",
+                f"assigned by the teacher ({a.title}); {rec.reason}",
+                {**rec.numbers, **extra},
+            )
+        left = [
+            i.pk
+            for i in a.items.all()
+            if i.pk in bank.item_skill and i.pk not in answered.get(a.pk, set())
+        ]
+        if not left:
+            continue
+        recent = set(list(getattr(learner, "recent_items", []))[-POLICY.no_repeat_window :])
+        candidates = [i for i in left if i not in recent] or left
+        skills = np.array(sorted({bank.item_skill[i] for i in candidates}), dtype=np.int64)
+        success, mastery = learner.skill_state(skills)
+        pos = {int(s): j for j, s in enumerate(skills)}
+        low, high = POLICY.band
+        centre = (low + high) / 2
+        best = min(
+            candidates,
+            key=lambda i: (abs(float(success[pos[bank.item_skill[i]]]) - centre), i),
+        )
+        skill = bank.item_skill[best]
+        p = float(success[pos[skill]])
+        m = float(mastery[pos[skill]])
+        total = len([i for i in a.items.all() if i.pk in bank.item_skill])
+        numbers = {
+            **extra,
+            "mastery": m,
+            "predicted_success": p,
+            "band_low": low,
+            "band_high": high,
+            "threshold": threshold,
+            "items_left": float(len(left)),
+            "items_total": float(total),
+        }
+        reason = (
+            f"assigned by the teacher ({a.title}): {len(left)} of {total} items left; "
+            f"{bank.engine.name(skill)} at {m:.2f} mastery, item predicted {p:.2f} success"
+        )
+        return Recommendation(best, skill, "assigned", reason, numbers)
+    return None
 
 
 def show_hint(*, user: User, classroom: Classroom) -> Pending:
@@ -315,25 +455,27 @@ def answer_submit(*, user: User, classroom: Classroom, item_id: int, response: s
         correct = check_response(item, response)
         bank = practice_bank(classroom.bank)
         skill_id = bank.item_skill[item.pk]
-        model, _row = current_model()
+        model, fitted = current_model()
         now = timezone.now()
+        learner = learner_state(user, model, fitted, lock=True)
         state = (
             LearnerSkillState.objects.select_for_update()
             .filter(learner=user, skill_id=skill_id)
             .first()
         )
-        learner = model.new_learner(POLICY.mastery_threshold)
-        if state is not None:
-            learner.known[skill_id] = float(state.state.get("known", state.mastery))
-            learner.reviews_passed[skill_id] = int(state.state.get("reviews_passed", 0))
         before = learner.mastery(skill_id)
         learner.observe(skill_id, item.pk, correct, now.timestamp())
         after = learner.mastery(skill_id)
+        LearnerModelState.objects.filter(learner=user).update(
+            fitted=fitted, state=codec.learner_dump(learner) or {}, n_answers=F("n_answers") + 1
+        )
         new_state = {
             "known": after,
             "last_seen": now.timestamp(),
-            "reviews_passed": learner.reviews_passed.get(skill_id, 0),
-            "model": model.name,
+            "reviews_passed": learner.reviews_passed.get(skill_id, 0)
+            if hasattr(learner, "reviews_passed")
+            else 0,
+            "model": getattr(model, "name", ""),
         }
         if state is None:
             state = LearnerSkillState(learner=user, skill_id=skill_id, updated_at=now)
@@ -373,43 +515,287 @@ def answer_submit(*, user: User, classroom: Classroom, item_id: int, response: s
     return Outcome(answer, correct, correct_text(item), feedback, before, bank.skills[skill_id])
 
 
-# ------------------------------------------------------------------ classes and refit
+# ------------------------------------------------------------------ classes and assignments
+
+
+def practisable_banks() -> list[Bank]:
+    """Published banks a class can practise (at least one supported item aligned to a skill)."""
+    out = []
+    for bank in Bank.objects.filter(status=BankStatus.PUBLISHED).order_by("title"):
+        try:
+            practice_bank(bank)
+        except AdaptiveError:
+            continue
+        out.append(bank)
+    return out
+
+
+def learner_candidates() -> QuerySet[User]:
+    """People who may be enrolled: users holding the learner role, by name."""
+    return (
+        User.objects.filter(role_assignments__role=Role.LEARNER.value, is_active=True)
+        .select_related("organization")
+        .order_by("last_name", "first_name", "username")
+        .distinct()
+    )
+
+
+def _check_learners(learners: list[User]) -> None:
+    allowed = set(learner_candidates().values_list("pk", flat=True))
+    refused = [u.get_username() for u in learners if u.pk not in allowed]
+    if refused:
+        raise AdaptiveError(
+            _("Only people with the learner role can be enrolled: %(names)s.")
+            % {"names": ", ".join(refused)}
+        )
 
 
 def classroom_create(*, teacher: User, name: str, bank: Bank, learners: list[User]) -> Classroom:
+    """A new class of ``teacher`` practising a published bank, with its first learners."""
     name = name.strip()
     if not name:
         raise AdaptiveError(_("A class needs a name."))
+    if len(name) > 200:
+        raise AdaptiveError(_("A class name has at most 200 characters."))
+    if bank.status != BankStatus.PUBLISHED:
+        raise AdaptiveError(_("Only a published resource can be practised."))
     practice_bank(bank)  # refuses a bank with nothing to practise
+    _check_learners(learners)
     with transaction.atomic():
         classroom = Classroom.objects.create(teacher=teacher, name=name, bank=bank)
         classroom.learners.set(learners)
+        audit_record(
+            action="adaptive.class_created",
+            actor=teacher,
+            target=f"classroom:{classroom.pk}",
+            details={"bank": bank.slug, "learners": len(learners)},
+        )
     return classroom
 
 
-def refit(*, source: str = "answers recorded on this node", min_answers: int = 50) -> FittedModel:
-    """Refit BKT with forgetting on every recorded answer (the periodic job)."""
-    rows = list(
-        Answer.objects.order_by("learner_id", "at", "pk").values_list(
-            "learner_id", "skill_id", "correct"
+def classroom_enrol(*, classroom: Classroom, by: User, add: list[User], remove: list[User]) -> None:
+    """Enrol people with the learner role and take others out; their answers are kept."""
+    _check_learners(add)
+    with transaction.atomic():
+        classroom.learners.add(*add)
+        classroom.learners.remove(*remove)
+        Pending.objects.filter(classroom=classroom, learner__in=remove).delete()
+        audit_record(
+            action="adaptive.class_enrolment",
+            actor=by,
+            target=f"classroom:{classroom.pk}",
+            details={"added": len(add), "removed": len(remove)},
         )
+
+
+def assignment_create(
+    *,
+    classroom: Classroom,
+    by: User,
+    skill_id: int | None = None,
+    item_ids: list[int] | None = None,
+    due: date | None = None,
+    title: str = "",
+    note: str = "",
+) -> Assignment:
+    """Assign one skill of the class's bank, or chosen items of it, to the whole class.
+
+    Exactly one of ``skill_id`` and ``item_ids`` is given; items must belong to the class's bank
+    and be practisable here. A due date in the past is refused."""
+    bank = practice_bank(classroom.bank)
+    item_ids = list(dict.fromkeys(item_ids or []))
+    if (skill_id is None) == (not item_ids):
+        raise AdaptiveError(_("Choose either one skill or some items to assign, not both."))
+    if due is not None and due < timezone.localdate():
+        raise AdaptiveError(_("The due date is in the past."))
+    if skill_id is not None:
+        if skill_id not in bank.skills:
+            raise AdaptiveError(_("This skill is not practised with this class's resource."))
+        default_title = bank.skills[skill_id].label
+    else:
+        unknown = [i for i in item_ids if i not in bank.item_skill]
+        if unknown:
+            raise AdaptiveError(
+                _("%(n)d of the chosen items are not practisable items of this class's resource.")
+                % {"n": len(unknown)}
+            )
+        default_title = _("%(n)d chosen items") % {"n": len(item_ids)}
+    title = (title.strip() or default_title)[:300]
+    with transaction.atomic():
+        assignment = Assignment.objects.create(
+            classroom=classroom,
+            skill_id=skill_id,
+            title=title,
+            due=due,
+            note=note[:2000],
+            created_by=by,
+        )
+        if item_ids:
+            assignment.items.set(item_ids)
+        # learners waiting on an unassigned item get the assigned work next
+        Pending.objects.filter(classroom=classroom).delete()
+        audit_record(
+            action="adaptive.assigned",
+            actor=by,
+            target=f"classroom:{classroom.pk}",
+            details={"assignment": assignment.pk, "skill": skill_id, "items": len(item_ids)},
+        )
+    return assignment
+
+
+def assignment_delete(*, assignment: Assignment, by: User) -> None:
+    with transaction.atomic():
+        audit_record(
+            action="adaptive.assignment_removed",
+            actor=by,
+            target=f"classroom:{assignment.classroom_id}",
+            details={"assignment": assignment.pk},
+        )
+        assignment.delete()
+
+
+# ------------------------------------------------------------------ refit and model choice
+
+#: Fewer learners than this and cross-validation means nothing: BKT with forgetting is kept.
+MIN_LEARNERS_TO_SELECT = 6
+FALLBACK_MODEL = "bkt-forget"
+
+
+def answer_log() -> tuple[ResponseLog, list[int]]:
+    """Every recorded answer as an engine log (learner order, time order), and the user ids."""
+    rows = Answer.objects.order_by("learner_id", "at", "pk").values_list(
+        "learner_id", "skill_id", "correct"
     )
-    if len(rows) < min_answers:
-        raise AdaptiveError(
-            _("Only %(n)d answers recorded; at least %(min)d are needed to refit.")
-            % {"n": len(rows), "min": min_answers}
-        )
     sequences: dict[int, tuple[list[int], list[int]]] = {}
-    for learner_id, skill_id, correct in rows:
+    for learner_id, skill_id, correct in rows.iterator(chunk_size=5000):
         seq = sequences.setdefault(learner_id, ([], []))
         seq[0].append(skill_id)
         seq[1].append(int(correct))
-    log = ResponseLog.from_sequences(list(sequences.values()))
-    model = BKTModel.fit(log, BKTConfig())
-    return FittedModel.objects.create(
-        name=model.name,
-        version=model.version,
-        parameters=model.export_parameters(),
-        n_responses=log.n_responses,
-        source=source[:200],
-    )
+    return ResponseLog.from_sequences(list(sequences.values())), list(sequences)
+
+
+def refit_start(*, by: User | None, enqueue: bool = True) -> RefitJob:
+    """Queue a refit (one at a time: a queued or running one is returned instead)."""
+    running = RefitJob.objects.filter(status__in=[RefitStatus.QUEUED, RefitStatus.RUNNING]).first()
+    if running is not None:
+        return running
+    job = RefitJob.objects.create(created_by=by, stage=_("waiting for the task worker"))
+    audit_record(action="adaptive.refit_queued", actor=by, target=f"refit:{job.pk}")
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from edubridge.adaptive.tasks import refit_task
+
+    result = refit_task.enqueue(job_id)
+    RefitJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:100])
+
+
+def _progress(job: RefitJob, stage: str, done: int, total: int) -> None:
+    job.stage, job.done, job.total = stage[:200], done, total
+    RefitJob.objects.filter(pk=job.pk).update(stage=job.stage, done=done, total=total)
+
+
+def refit_run(job_id: int, *, min_answers: int = 50, folds: int = 3) -> RefitJob:
+    """Cross-validate the candidate models on this node's answers, fit the chosen one on all of
+    them, and re-score every learner under it. Progress and any failure are kept on the job; a
+    failure leaves the model in use unchanged."""
+    job = RefitJob.objects.get(pk=job_id)
+    job.status = RefitStatus.RUNNING
+    job.started_at = timezone.now()
+    job.error = ""
+    job.save(update_fields=["status", "started_at", "error"])
+    try:
+        fitted = _refit(job, min_answers=min_answers, folds=folds)
+    except Exception as exc:
+        job.status = RefitStatus.FAILED
+        job.error = str(exc)[:2000] or exc.__class__.__name__
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        return job
+    job.status = RefitStatus.DONE
+    job.fitted = fitted
+    job.finished_at = timezone.now()
+    job.stage = _("done")
+    job.done = job.total
+    job.save(update_fields=["status", "fitted", "finished_at", "stage", "done"])
+    return job
+
+
+def _refit(job: RefitJob, *, min_answers: int, folds: int) -> FittedModel:
+    from edubridge.engines.adaptive.evaluate import CANDIDATES
+    from edubridge.engines.adaptive.selection import select_model
+
+    log, user_ids = answer_log()
+    total = 4
+    _progress(job, _("reading %(n)d answers") % {"n": log.n_responses}, 0, total)
+    if log.n_responses < min_answers:
+        raise AdaptiveError(
+            _("Only %(n)d answers recorded; at least %(min)d are needed to refit.")
+            % {"n": log.n_responses, "min": min_answers}
+        )
+    names = [n for n in CANDIDATES if n in codec.MODEL_CLASSES]
+    started = time.perf_counter()
+    if log.n_learners >= max(MIN_LEARNERS_TO_SELECT, folds):
+        _progress(
+            job,
+            _("cross-validating %(models)d models over %(folds)d learner folds")
+            % {"models": len(names), "folds": folds},
+            1,
+            total,
+        )
+        record = select_model(log, names=names, folds=folds)
+        chosen, reason, selection = record.chosen, record.reason, record.as_dict()
+    else:
+        chosen = FALLBACK_MODEL
+        reason = (
+            f"{chosen} kept without cross-validation: only {log.n_learners} learners have "
+            f"answers, fewer than the {MIN_LEARNERS_TO_SELECT} needed for {folds} learner folds"
+        )
+        selection = {"chosen": chosen, "reason": reason, "folds": 0}
+    selection["seconds"] = round(time.perf_counter() - started, 3)
+    _progress(job, _("fitting %(model)s on every answer") % {"model": chosen}, 2, total)
+    model = CANDIDATES[chosen](log)
+    with transaction.atomic():
+        fitted = FittedModel.objects.create(
+            name=chosen,
+            version=model.version,
+            parameters=model.export_parameters(),
+            n_responses=log.n_responses,
+            n_learners=log.n_learners,
+            source=_("answers recorded on this node"),
+            reason=reason,
+            selection=selection,
+        )
+    _model_from.cache_clear()
+    _progress(job, _("updating every learner's state"), 3, total)
+    learners_rescore(fitted=fitted, user_ids=user_ids)
+    return fitted
+
+
+def learners_rescore(*, fitted: FittedModel, user_ids: list[int]) -> None:
+    """Replay each learner's answers under ``fitted`` and store the state and mastery per skill,
+    so bars and heat maps use the chosen model at once (one learner per transaction)."""
+    model = _model_from(fitted.pk)
+    for user_id in user_ids:
+        user = User.objects.get(pk=user_id)
+        with transaction.atomic():
+            learner, n = _replay(user, model)
+            learner_state_save(user, learner, fitted, n)
+            rows = list(LearnerSkillState.objects.select_for_update().filter(learner=user))
+            for row in rows:
+                row.mastery = float(learner.mastery(row.skill_id))
+                row.state = {**row.state, "known": row.mastery, "model": fitted.name}
+            LearnerSkillState.objects.bulk_update(rows, ["mastery", "state"])
+
+
+def refit(*, min_answers: int = 50, by: User | None = None) -> FittedModel:
+    """Run a refit now, in this process (the command line and tests); raises on failure."""
+    job = refit_start(by=by, enqueue=False)
+    job = refit_run(job.pk, min_answers=min_answers)
+    fitted = job.fitted
+    if job.status != RefitStatus.DONE or not isinstance(fitted, FittedModel):
+        raise AdaptiveError(job.error)
+    return fitted
