@@ -128,7 +128,9 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="timing repetitions per resource")
     ap.add_argument("--show-misses", action="store_true")
     ap.add_argument(
-        "--split", choices=["all", "development", "holdout", "holdout2", "holdout3"], default="all"
+        "--split",
+        choices=["all", "development", "holdout", "holdout2", "holdout3", "holdout4"],
+        default="all",
     )
     args = ap.parse_args()
     gold = [g for g in load_gold() if args.split in ("all", g["split"])]

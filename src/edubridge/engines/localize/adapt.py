@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -348,8 +349,8 @@ class _ItemJob:
             return
         if c.category == "festival":
             own = {fe["id"] for fe in self.pack.data["festivals"]}
-            if c.id in own:
-                return
+            if c.id in own or "universal" in c.tags:
+                return  # celebrated there, or everywhere (New Year's Day)
             fest = self.pack.festival_for_role(c.role, self.lang, span.text)
             to = self.festival_name(fest, span.text)
             date_note = f"{fest['calendar']} calendar"
@@ -631,8 +632,16 @@ class _ItemJob:
         plans: dict[str, UnitPlan | None] = {}
         skill_notes: list[str] = []
 
-        # units: quantities and bare unit words, in every field
-        for f in self.fields:
+        # units: quantities and bare unit words, in every field; an item that states a
+        # conversion ("1 pound = 16 ounces") teaches those units: changing one side would make
+        # the statement false, so its units stay and a person decides
+        fact = self.conversion_fact()
+        if fact:
+            self.warnings.append(
+                f"{self.id}: states a unit conversion ({fact}); units left as written, a person "
+                f"must decide whether the item fits {self.pack.data['name']}'s curriculum"
+            )
+        for f in self.fields if not fact else ():
             for span in f.spans:
                 unit = span.unit if span.kind == "number" else span.concept
                 if span.kind not in ("number", "unit") or unit is None:
@@ -809,6 +818,16 @@ class _ItemJob:
             self.update_template(template, var_index, nums, old, new, factor)
         self.set_answer(answer_kind, answer, new_answer)
         return relation.expression if relation else None
+
+    def conversion_fact(self) -> str | None:
+        """The first "N unit = M unit" statement in the item, if any."""
+        for f in self.fields:
+            quantities = [s for s in f.spans if s.kind == "number" and s.unit_span]
+            for a, b in itertools.pairwise(quantities):
+                assert a.unit_span is not None
+                if f.text[a.unit_span[1] : b.start].strip() in ("=", "等于", "equals", "is"):
+                    return f.text[a.start : b.unit_span[1] if b.unit_span else b.end]
+        return None
 
     def dims(self, stem: _Field, nums: list[Span]) -> list[Dim]:
         """Dimension of each stem number: money, money per unit, a measured quantity, a count."""

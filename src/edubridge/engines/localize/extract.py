@@ -25,6 +25,8 @@ CURRENCY_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "cent": ("USD", "0.01"),
         "yuan": ("CNY", "1"),
         "pence": ("GBP", "0.01"),
+        "p": ("GBP", "0.01"),  # "85p": money only right after a number
+        "¢": ("USD", "0.01"),
     },
 }
 CURRENCY_SYMBOLS = {"$": "USD", "£": "GBP", "¥": "CNY", "€": "EUR"}
@@ -54,10 +56,18 @@ DATE_RE = {
     "zh": re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"),
     "en": re.compile(r"\b(" + "|".join(EN_MONTHS) + r")\s+(\d{1,2})(?:,\s*(\d{4}))?"),
 }
+# A family name before a title: any character before 老师, a common surname before kinship and
+# trade titles ("王叔叔", "李阿姨"), whose first character alone is ambiguous.
+ZH_KIN_TITLES = "叔叔|阿姨|爷爷|奶奶|伯伯|师傅|医生|大叔"
 TITLE_RE = {
-    "zh": re.compile(r"(?P<fam>[\u4e00-\u9fff])老师"),
-    "en": re.compile(r"\b(?P<title>Mr\.|Mrs\.|Ms\.|Miss)\s+(?P<fam>[A-Z][a-z]+)"),
+    "zh": re.compile(
+        r"(?P<fam>[\u4e00-\u9fff])老师|(?P<fam2>[王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯"
+        r"董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江"
+        r"史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文])(?:" + ZH_KIN_TITLES + ")"
+    ),
+    "en": re.compile(r"\b(?P<title>Mr\.|Mrs\.|Ms\.|Miss|Dr\.)\s+(?P<fam>[A-Z][a-z]+)"),
 }
+BOUND_CURRENCY = ("p",)  # currency words that are money only when attached to a number
 
 
 @dataclass
@@ -156,8 +166,9 @@ def extract(text: str, lang: str, source_currency: str | None = None) -> list[Sp
         take(Span(m.start(), m.end(), "date", m.group(0)))
     for m in TITLE_RE[lang].finditer(text):
         if free(m.start(), m.end()):
-            a, b = m.span("fam")
-            take(Span(a, b, "family", m.group("fam")))
+            group = "fam" if m.group("fam") else "fam2"
+            a, b = m.span(group)
+            take(Span(a, b, "family", m.group(group)))
     pattern, terms = _lexicon(lang)
     for m in pattern.finditer(text):
         if not free(m.start(), m.end()):
@@ -454,6 +465,9 @@ def _attach(spans: list[Span], text: str, lang: str, source_currency: str | None
                     continue
             out.append(span)
             i += 1
+            continue
+        if span.kind == "currency" and span.text in BOUND_CURRENCY:
+            i += 1  # a lone "p" is not money
             continue
         if span.kind == "currency" and span.text in MEASURE_WORD_CURRENCY:
             i += 1  # "一块蛋糕": a measure word, not money

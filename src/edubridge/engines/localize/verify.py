@@ -11,7 +11,7 @@ from typing import Any
 from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol
 
 from .expr import ExprError, evaluate
-from .extract import DATE_RE
+from .extract import DATE_RE, extract
 from .numbers import babel_locale
 from .pack import LocalePack, concepts
 
@@ -67,21 +67,13 @@ def recheck(item: dict[str, Any], pack: LocalePack) -> list[str]:
     texts = [item["stem"]] + [
         str(c.get("text", "")) for c in item["interaction"].get("choices", []) or []
     ]
-    for concept in concepts().values():
-        if concept.category not in ("food", "good") or not pack.forbidden_rule(concept.tags):
-            continue
-        for form in concept.terms.get(lang, ()):
-            for word in form.split("|"):
-                pattern = rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])" if lang == "en" else None
-                for text in texts:
-                    hit = re.search(pattern, text) if pattern else word in text
-                    longer = any(
-                        word in other and other != word and other in text
-                        for c in concepts().values()
-                        if not pack.forbidden_rule(c.tags)
-                        for f in c.terms.get(lang, ())
-                        for other in f.split("|")
-                    )
-                    if hit and not longer:
-                        problems.append(f"{word!r} is not suitable in {pack.data['name']}")
+    # the extractor's longest-match reading: "猪肉" is pork, not "猪" (a pig) plus "肉"
+    known = concepts()
+    for text in texts:
+        for span in extract(text, lang):
+            if span.kind != "concept" or not span.concept:
+                continue
+            concept = known[span.concept]
+            if concept.category in ("food", "good") and pack.forbidden_rule(concept.tags):
+                problems.append(f"{span.text!r} is not suitable in {pack.data['name']}")
     return sorted(set(problems))
