@@ -282,8 +282,60 @@ class Attendance(models.Model):
         return f"{self.enrolment_id} at {self.session_id}: {self.present}"
 
 
+class Quiz(models.Model):
+    """A set of catalogue items a programme uses as assessed evidence for one competency.
+
+    Items are named by bank slug and item id (the catalogue's stable identifiers); each attempt
+    keeps the item documents it was scored against, so later edits of the bank change nothing
+    already assessed."""
+
+    id = classified(
+        models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False),
+        PUBLIC,
+        "stable identifier",
+    )
+    programme = classified(
+        models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="quizzes"),
+        PUBLIC,
+        "which programme uses it",
+    )
+    competency = classified(
+        models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="quizzes"),
+        PUBLIC,
+        "the competency a passed attempt is evidence for",
+    )
+    title = classified(models.CharField(_("title"), max_length=200), PUBLIC, "shown to teachers")
+    items = classified(
+        models.JSONField(default=list),
+        PUBLIC,
+        "catalogue items in order: [{bank: slug, item: identifier}]",
+    )
+    pass_percent = classified(
+        models.PositiveSmallIntegerField(
+            _("score needed (%)"),
+            default=80,
+            validators=[MinValueValidator(1), MaxValueValidator(100)],
+        ),
+        PUBLIC,
+        "completion rule: share of the quiz's points a passing attempt reaches",
+    )
+    created_at = classified(models.DateTimeField(auto_now_add=True), INTERNAL, "record keeping")
+
+    class Meta:
+        ordering = ["programme", "competency__dimension_number", "competency__level", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EvidenceKind(models.TextChoices):
+    RUBRIC = "rubric", _("Rubric-scored task")
+    QUIZ = "quiz", _("Catalogue quiz")
+
+
 class Evidence(models.Model):
-    """A rubric-scored task (for example a lesson plan using AI responsibly) for one competency."""
+    """Assessed evidence for one competency: a rubric-scored task (for example a lesson plan
+    using AI responsibly) or a catalogue quiz scored by the node."""
 
     enrolment = classified(
         models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="evidence"),
@@ -295,18 +347,47 @@ class Evidence(models.Model):
         PUBLIC,
         "what it shows",
     )
+    kind = classified(
+        models.CharField(max_length=8, choices=EvidenceKind.choices, default=EvidenceKind.RUBRIC),
+        INTERNAL,
+        "how it was assessed",
+    )
+    quiz = classified(
+        models.ForeignKey(
+            Quiz, on_delete=models.PROTECT, null=True, blank=True, related_name="attempts"
+        ),
+        INTERNAL,
+        "the quiz a quiz attempt answered",
+    )
     title = classified(models.CharField(_("task"), max_length=200), PERSONAL, "what was submitted")
     scores = classified(
         models.JSONField(default=dict),
         PERSONAL,
-        "points per rubric criterion, given by the assessor",
+        "points per rubric criterion (assessor), or per quiz item (node)",
     )
-    total = classified(models.PositiveSmallIntegerField(), PERSONAL, "sum of rubric points")
-    passed = classified(models.BooleanField(), PERSONAL, "total reached the programme's pass score")
-    assessor = classified(
-        models.ForeignKey(USER, on_delete=models.PROTECT, related_name="assessed_evidence"),
+    total = classified(
+        models.PositiveSmallIntegerField(),
         PERSONAL,
-        "who scored it",
+        "sum of rubric points, or a quiz's score in per cent",
+    )
+    responses = classified(
+        models.JSONField(default=list, blank=True),
+        PERSONAL,
+        "quiz only: each item as scored [{bank, item, stem, response, points, max, correct}]",
+    )
+    passed = classified(
+        models.BooleanField(), PERSONAL, "total reached the programme's pass score or quiz's share"
+    )
+    assessor = classified(
+        models.ForeignKey(
+            USER,
+            on_delete=models.PROTECT,
+            null=True,
+            blank=True,
+            related_name="assessed_evidence",
+        ),
+        PERSONAL,
+        "who scored it (none for a quiz the node scored)",
     )
     assessed_at = classified(models.DateTimeField(auto_now_add=True), PERSONAL, "record keeping")
 
@@ -315,6 +396,10 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.total})"
+
+    @property
+    def shown_score(self) -> str:
+        return f"{self.total}%" if self.kind == EvidenceKind.QUIZ else str(self.total)
 
 
 class EnrolmentImport(models.Model):
@@ -348,18 +433,54 @@ class EnrolmentImport(models.Model):
         return f"CSV for {self.cohort_id}"
 
 
+class CredentialKind(models.TextChoices):
+    COMPLETION = "completion", _("Programme completion")
+    ATTENDANCE = "attendance", _("Certificate of attendance")
+
+
 class IssuedCredential(models.Model):
-    """A signed Open Badges 3.0 credential the node issued, with its revocation state."""
+    """A signed Open Badges 3.0 credential the node issued, with its revocation state.
+
+    A programme completion names its enrolment; a certificate of attendance (for an event the
+    secretariat runs) names its holder and the event through `reference`."""
 
     id = classified(
         models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False),
         PUBLIC,
         "urn:uuid of the credential",
     )
+    kind = classified(
+        models.CharField(
+            max_length=10, choices=CredentialKind.choices, default=CredentialKind.COMPLETION
+        ),
+        PUBLIC,
+        "what the credential certifies",
+    )
     enrolment = classified(
-        models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="credential"),
+        models.OneToOneField(
+            Enrolment,
+            on_delete=models.PROTECT,
+            null=True,
+            blank=True,
+            related_name="credential",
+        ),
         PERSONAL,
-        "what it certifies",
+        "the completed enrolment a completion credential certifies",
+    )
+    holder = classified(
+        models.ForeignKey(
+            USER, on_delete=models.PROTECT, null=True, related_name="training_credentials"
+        ),
+        PERSONAL,
+        "whom the credential names",
+    )
+    reference = classified(
+        models.CharField(max_length=120, blank=True),
+        INTERNAL,
+        "what an attendance certificate is for, e.g. secretariat.registration:<id>",
+    )
+    title = classified(
+        models.CharField(max_length=200, blank=True), PUBLIC, "the achievement's name, for lists"
     )
     document = classified(
         models.JSONField(), PERSONAL, "the signed credential, kept to explain failed verifications"
@@ -375,6 +496,13 @@ class IssuedCredential(models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~models.Q(reference=""),
+                name="one_credential_per_reference",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"urn:uuid:{self.id}"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from edubridge.accounts.models import User
 from edubridge.engines.credentials.achievement import changed_fields
+from edubridge.engines.credentials.did import did_document
 from edubridge.engines.credentials.verify import VerificationReport, verify_credential
 from edubridge.training.models import (
     Cohort,
@@ -20,10 +21,18 @@ from edubridge.training.models import (
     Enrolment,
     EnrolmentStatus,
     Evidence,
+    EvidenceKind,
     IssuedCredential,
     TrainingSession,
 )
-from edubridge.training.signing import context_loader, node_issuer, status_list_url
+from edubridge.training.signing import (
+    DID_KEY,
+    DID_WEB,
+    context_loader,
+    node_did_document,
+    node_dids,
+    status_list_url,
+)
 
 
 @dataclass
@@ -125,7 +134,10 @@ def cascade_generations() -> list[GenerationRow]:
             cohort.generation, GenerationRow(cohort.generation, 0, 0, 0, {}, None)
         ).cohorts += 1
     scores: dict[int, list[int]] = defaultdict(list)
-    for gen, total in Evidence.objects.values_list("enrolment__cohort__generation", "total"):
+    # Rubric points only: quiz evidence is a percentage and would not be comparable.
+    for gen, total in Evidence.objects.filter(kind=EvidenceKind.RUBRIC).values_list(
+        "enrolment__cohort__generation", "total"
+    ):
         scores[gen].append(total)
     for gen, values in scores.items():
         if gen in rows and values:
@@ -188,18 +200,58 @@ class Verification:
 def _status_lists(url: str) -> dict[str, Any] | None:
     from edubridge.training.services import status_list_document
 
-    return status_list_document() if url == status_list_url() else None
+    for method in (DID_KEY, DID_WEB):
+        if url == status_list_url(method):
+            return status_list_document(method=method)
+    return None
+
+
+def _member_did_web(did: str) -> tuple[str, dict[str, Any]] | None:
+    """A network member's did:web resolved from the member registry (never over HTTP): the
+    member whose node lives at the DID's host, with its keys that were not revoked."""
+    from urllib.parse import unquote
+
+    from edubridge.secretariat.api import member_keys_for_host
+
+    rest = did[len("did:web:") :]
+    if ":" in rest:  # path-based did:web: members are registered by host only
+        return None
+    found = member_keys_for_host(unquote(rest))
+    if found is None:
+        return None
+    name, keys = found
+    return name, did_document(did, keys)
+
+
+def issuer_resolution(issuer: object) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """Trusted issuers (DID -> label) and DID documents this node can vouch for, for `issuer`:
+    both of the node's own DIDs, and a member's did:web from the registry."""
+    trusted = {did: _("this node") for did in node_dids()}
+    documents: dict[str, dict[str, Any]] = {}
+    for did, method in node_dids().items():
+        if method == DID_WEB:
+            documents[did] = node_did_document()
+    if isinstance(issuer, str) and issuer.startswith("did:web:") and issuer not in documents:
+        member = _member_did_web(issuer)
+        if member is not None:
+            trusted[issuer] = _("network member %(name)s (member registry)") % {"name": member[0]}
+            documents[issuer] = member[1]
+    return trusted, documents
 
 
 def credential_verify(document: dict[str, Any], now: datetime | None = None) -> Verification:
-    """Verify a presented credential against this node's key, status list and issued records."""
-    issuer = node_issuer()
+    """Verify a presented credential against this node's keys, the member registry, the status
+    lists and the issued records."""
+    raw_issuer = document.get("issuer")
+    issuer = raw_issuer.get("id") if isinstance(raw_issuer, dict) else raw_issuer
+    trusted, documents = issuer_resolution(issuer)
     report = verify_credential(
         document,
         loader=context_loader(),
         now=now or timezone.now(),
-        trusted_issuers={issuer.did: _("this node")},
+        trusted_issuers=trusted,
         status_lists=_status_lists,
+        did_resolver=documents.get,
     )
     issued = None
     raw_id = document.get("id")

@@ -30,22 +30,34 @@ from edubridge.engines.credentials.achievement import (
 )
 from edubridge.engines.credentials.issue import issue_achievement, issue_status_list
 from edubridge.training import framework_data as data
+from edubridge.training import quiz as scoring
 from edubridge.training.models import (
     Attendance,
     Cohort,
     Competency,
+    CredentialKind,
     Enrolment,
     EnrolmentImport,
     EnrolmentStatus,
     Evidence,
+    EvidenceKind,
     Framework,
     IssuedCredential,
     Module,
     Programme,
+    Quiz,
     SessionMode,
     TrainingSession,
 )
-from edubridge.training.signing import base_url, context_loader, node_issuer, status_list_url
+from edubridge.training.signing import (
+    DID_KEY,
+    DID_WEB,
+    base_url,
+    context_loader,
+    issuer_method,
+    node_issuer,
+    status_list_url,
+)
 
 DEFAULT_RUBRIC = [
     {
@@ -62,6 +74,7 @@ DEFAULT_RUBRIC = [
     },
 ]
 MAX_CSV_ROWS = 5000
+MAX_QUIZ_ITEMS = 50
 
 
 class TrainingError(ValueError):
@@ -372,12 +385,206 @@ def evidence_assess(
     return Evidence.objects.create(
         enrolment=enrolment,
         competency=competency,
+        kind=EvidenceKind.RUBRIC,
         title=title.strip(),
         scores=clean,
         total=total,
         passed=total >= programme.pass_score,
         assessor=by,
     )
+
+
+# ---------------------------------------------------------------- quizzes from the catalogue
+
+
+def _catalogue_items(refs: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The current edubridge-item/1 documents of published catalogue items, in `refs` order."""
+    from edubridge.catalogue.models import BankStatus, Item
+    from edubridge.catalogue.selectors import item_document
+
+    wanted = {(bank, item) for bank, item in refs}
+    rows = {
+        (i.bank.slug, i.identifier): i
+        for i in Item.objects.select_related("bank").filter(
+            bank__slug__in={b for b, _ in wanted},
+            identifier__in={i for _, i in wanted},
+            bank__status=BankStatus.PUBLISHED,
+        )
+    }
+    out = []
+    for bank, item in refs:
+        row = rows.get((bank, item))
+        if row is None:
+            raise TrainingError(
+                _("%(bank)s / %(item)s is not a published catalogue item.")
+                % {"bank": bank, "item": item}
+            )
+        out.append(item_document(row))
+    return out
+
+
+def parse_item_refs(text: str) -> list[tuple[str, str]]:
+    """Lines of `bank-slug item-id` (or `bank-slug/item-id`); a bank slug alone means all of it."""
+    from edubridge.catalogue.models import BankStatus, Item
+
+    refs: list[tuple[str, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.replace("/", " ").split()
+        if len(parts) == 1:
+            items = list(
+                Item.objects.filter(bank__slug=parts[0], bank__status=BankStatus.PUBLISHED)
+                .order_by("position")
+                .values_list("identifier", flat=True)
+            )
+            if not items:
+                raise TrainingError(
+                    _("Line %(n)d: %(bank)s is not a published bank with items.")
+                    % {"n": number, "bank": parts[0]}
+                )
+            refs.extend((parts[0], identifier) for identifier in items)
+        elif len(parts) == 2:
+            refs.append((parts[0], parts[1]))
+        else:
+            raise TrainingError(
+                _("Line %(n)d: write a bank and an item id, like 'ai-basics q3'.") % {"n": number}
+            )
+    return refs
+
+
+@transaction.atomic
+def quiz_create(
+    *,
+    by: User,
+    programme: Programme,
+    competency: Competency,
+    title: str,
+    items: Sequence[tuple[str, str]],
+    pass_percent: int = 80,
+) -> Quiz:
+    """Name a set of published catalogue items as the quiz for one of the programme's competencies."""
+    if not programme.target_competencies.filter(pk=competency.pk).exists():
+        raise TrainingError(_("That competency is not one this programme assesses."))
+    if not title.strip():
+        raise TrainingError(_("A quiz needs a title."))
+    if not 0 < pass_percent <= 100:
+        raise TrainingError(_("The score needed must be between 1 and 100 per cent."))
+    unique = list(dict.fromkeys((b.strip(), i.strip()) for b, i in items))
+    if not unique:
+        raise TrainingError(_("Name at least one catalogue item."))
+    if len(unique) > MAX_QUIZ_ITEMS:
+        raise TrainingError(_("A quiz has at most %(n)d items.") % {"n": MAX_QUIZ_ITEMS})
+    for (bank, item), document in zip(unique, _catalogue_items(unique), strict=True):
+        why = scoring.not_quizzable(document)
+        if why:
+            raise TrainingError(
+                _("%(bank)s / %(item)s: %(why)s") % {"bank": bank, "item": item, "why": why}
+            )
+    created = Quiz.objects.create(
+        programme=programme,
+        competency=competency,
+        title=title.strip(),
+        items=[{"bank": b, "item": i} for b, i in unique],
+        pass_percent=pass_percent,
+    )
+    audit_record(action="training.quiz_created", actor=by, target=str(created.pk))
+    return created
+
+
+def quiz_questions(quiz: Quiz) -> list[dict[str, Any]]:
+    """The quiz's items as the teacher sees them now (current catalogue documents)."""
+    return _catalogue_items([(r["bank"], r["item"]) for r in quiz.items])
+
+
+class QuizAnswerError(TrainingError):
+    """Some answers must be fixed; `problems` maps question number (1-based) to the reason."""
+
+    def __init__(self, problems: dict[int, str]) -> None:
+        self.problems = problems
+        super().__init__(
+            _("Please look at question(s) %(list)s again.")
+            % {"list": ", ".join(str(n) for n in sorted(problems))}
+        )
+
+
+@transaction.atomic
+def quiz_submit(
+    *, teacher: User, enrolment: Enrolment, quiz: Quiz, responses: Sequence[Sequence[str]]
+) -> Evidence:
+    """Score a teacher's answers on the server; the score becomes quiz evidence for the quiz's
+    competency, passed when it reaches the quiz's share of the points. Nothing is stored when any
+    answer is missing or malformed (QuizAnswerError says which)."""
+    if enrolment.teacher_id != teacher.pk:
+        raise TrainingError(_("Only the enrolled teacher takes their quiz."))
+    if quiz.programme_id != enrolment.cohort.programme_id:
+        raise TrainingError(_("This quiz belongs to another programme."))
+    if enrolment.status == EnrolmentStatus.COMPLETED:
+        raise TrainingError(_("You have already completed this programme."))
+    documents = quiz_questions(quiz)
+    if len(responses) != len(documents):
+        raise TrainingError(_("The quiz changed while you were answering; please start again."))
+    problems: dict[int, str] = {}
+    rows: list[dict[str, Any]] = []
+    points = top = 0.0
+    for number, (ref, document, given) in enumerate(
+        zip(quiz.items, documents, responses, strict=True), start=1
+    ):
+        try:
+            result = scoring.score_item(document, list(given))
+        except scoring.ResponseError as exc:
+            problems[number] = str(exc)
+            continue
+        points += result.points
+        top += result.max_points
+        rows.append(
+            {
+                "bank": ref["bank"],
+                "item": ref["item"],
+                "stem": document["stem"],
+                "response": [v.strip() for v in given if v.strip()],
+                "points": result.points,
+                "max": result.max_points,
+                "correct": result.correct,
+                "expected": scoring.correct_text(document),
+            }
+        )
+    if problems:
+        raise QuizAnswerError(problems)
+    percent = int(points * 100 // top) if top else 0
+    return Evidence.objects.create(
+        enrolment=enrolment,
+        competency=quiz.competency,
+        kind=EvidenceKind.QUIZ,
+        quiz=quiz,
+        title=quiz.title,
+        scores={f"{r['bank']}/{r['item']}": r["points"] for r in rows},
+        total=percent,
+        responses=rows,
+        passed=points * 100 >= quiz.pass_percent * top,
+        assessor=None,
+    )
+
+
+def _loader_or_refuse() -> Any:
+    try:
+        return context_loader()
+    except FileNotFoundError as exc:
+        raise TrainingError(
+            _(
+                "Credentials cannot be issued: %(why)s. Set EDUBRIDGE_CREDENTIAL_CONTEXTS to the "
+                "folder holding the Verifiable Credentials and Open Badges contexts."
+            )
+            % {"why": exc}
+        ) from exc
+
+
+def _issuer() -> Any:
+    try:
+        return node_issuer()
+    except ValueError as exc:  # a bad EDUBRIDGE_CREDENTIAL_ISSUER or a BASE_URL without a host
+        raise TrainingError(_("Credentials cannot be issued: %(why)s.") % {"why": exc}) from exc
 
 
 def _next_status_index() -> int:
@@ -402,19 +609,10 @@ def enrolment_complete(
     progress = enrolment_progress(enrolment)
     if not progress.complete:
         raise TrainingError(_("Not complete yet: %(why)s") % {"why": "; ".join(progress.missing)})
-    try:
-        loader = context_loader()
-    except FileNotFoundError as exc:
-        raise TrainingError(
-            _(
-                "Credentials cannot be issued: %(why)s. Set EDUBRIDGE_CREDENTIAL_CONTEXTS to the "
-                "folder holding the Verifiable Credentials and Open Badges contexts."
-            )
-            % {"why": exc}
-        ) from exc
+    loader = _loader_or_refuse()
     moment = now or timezone.now()
     programme = enrolment.cohort.programme
-    issuer = node_issuer()
+    issuer = _issuer()
     credential_id = uuid.uuid4()
     index = _next_status_index()
     teacher = enrolment.teacher
@@ -429,8 +627,8 @@ def enrolment_complete(
         achievement_name=programme.name,
         achievement_description=programme.description or programme.name,
         criteria=_(
-            "Attended at least %(share)d%% of sessions and passed rubric-scored evidence for "
-            "every target competency."
+            "Attended at least %(share)d%% of sessions and passed assessed evidence (a "
+            "rubric-scored task or a quiz) for every target competency."
         )
         % {"share": programme.attendance_share},
         valid_from=_iso(moment),
@@ -453,7 +651,10 @@ def enrolment_complete(
     enrolment.save(update_fields=["status", "completed_at"])
     issued = IssuedCredential.objects.create(
         id=credential_id,
+        kind=CredentialKind.COMPLETION,
         enrolment=enrolment,
+        holder=teacher,
+        title=programme.name[:200],
         document=document,
         status_index=index,
         issued_at=moment,
@@ -486,8 +687,78 @@ def credential_revoke(*, by: User, credential: IssuedCredential, reason: str) ->
     return credential
 
 
-def status_list_document(now: datetime | None = None) -> dict[str, Any]:
-    """The node's signed BitstringStatusListCredential, built from the revoked credentials."""
+@transaction.atomic
+def attendance_credential_issue(
+    *,
+    by: User | None,
+    holder: User,
+    reference: str,
+    event_name: str,
+    event_description: str,
+    event_url: str,
+    issuer_name: str,
+    attended_at: datetime,
+    language: str = "en",
+) -> IssuedCredential:
+    """Issue (once per `reference`) an Open Badges 3.0 certificate of attendance.
+
+    OB 3.0 enumerates no attendance type, so the achievement type is the extension value
+    `ext:Attendance`; everything else (signature, status list, verification page) is shared with
+    programme completions. A second request for the same reference returns the first credential.
+    """
+    existing = IssuedCredential.objects.filter(reference=reference).first()
+    if existing is not None:
+        return existing
+    if not reference.strip():
+        raise TrainingError(_("A certificate of attendance names what it is for."))
+    loader = _loader_or_refuse()
+    moment = timezone.now()
+    issuer = _issuer()
+    credential_id = uuid.uuid4()
+    index = _next_status_index()
+    claim = AchievementClaim(
+        credential_id=f"urn:uuid:{credential_id}",
+        issuer_id=issuer.did,
+        issuer_name=issuer_name,
+        issuer_url=base_url(),
+        subject_id=f"urn:uuid:{holder.pseudonym}",
+        subject_name=holder.get_full_name() or holder.username,
+        achievement_id=event_url,
+        achievement_name=event_name,
+        achievement_description=event_description or event_name,
+        criteria=_("Registered for the event and checked in on %(day)s.")
+        % {"day": attended_at.date().isoformat()},
+        valid_from=_iso(moment),
+        language=language,
+        achievement_type="ext:Attendance",
+        status=StatusEntry(list_url=status_list_url(), index=index),
+    )
+    document = issue_achievement(claim, key=issuer, created=_iso(moment), loader=loader)
+    issued = IssuedCredential.objects.create(
+        id=credential_id,
+        kind=CredentialKind.ATTENDANCE,
+        holder=holder,
+        reference=reference,
+        title=event_name[:200],
+        document=document,
+        status_index=index,
+        issued_at=moment,
+    )
+    audit_record(
+        action="training.attendance_credential_issued",
+        actor=by,
+        target=str(issued.pk),
+        details={"reference": reference},
+    )
+    return issued
+
+
+def status_list_document(now: datetime | None = None, method: str | None = None) -> dict[str, Any]:
+    """The node's signed BitstringStatusListCredential for one of its DIDs (default: the
+    configured one), built from the revoked credentials."""
+    method = method or issuer_method()
+    if method not in (DID_KEY, DID_WEB):
+        raise ValueError(method)
     revoked = set(
         IssuedCredential.objects.filter(revoked_at__isnull=False).values_list(
             "status_index", flat=True
@@ -502,9 +773,9 @@ def status_list_document(now: datetime | None = None) -> dict[str, Any]:
     )
     moment = latest or first or now or timezone.now()
     return issue_status_list(
-        list_url=status_list_url(),
+        list_url=status_list_url(method),
         revoked=revoked,
-        key=node_issuer(),
+        key=node_issuer(method),
         created=_iso(moment),
         loader=context_loader(),
     )

@@ -26,4 +26,12 @@ urlpatterns = [
     path("credentials/<uuid:credential_id>/qr.svg", views.credential_qr, name="credential-qr"),
     path("credentials/<uuid:credential_id>/revoke/", views.revoke, name="revoke"),
     path("credentials/status/<int:number>", views.status_list, name="status-list"),
+    path("credentials/status/web/<int:number>", views.status_list_web, name="status-list-web"),
+    path("programmes/<uuid:programme_id>/quizzes/", views.quiz_new, name="quiz-new"),
+    path(
+        "enrolments/<int:enrolment_id>/quizzes/<uuid:quiz_id>/", views.quiz_take, name="quiz-take"
+    ),
+    path("evidence/<int:evidence_id>/", views.evidence_detail, name="evidence"),
+    # The node's DID document; the project URLs also serve it at /.well-known/did.json.
+    path("did.json", views.did_document, name="did-document"),
 ]

@@ -25,6 +25,8 @@ from edubridge.training.access import (
     access_cohort,
     access_credential,
     access_enrolment,
+    access_evidence,
+    access_own_enrolment,
     can_coordinate,
 )
 from edubridge.training.ical import calendar
@@ -35,10 +37,18 @@ from edubridge.training.models import (
     Framework,
     IssuedCredential,
     Programme,
+    Quiz,
     SessionMode,
     TrainingSession,
 )
-from edubridge.training.signing import STATUS_LIST_NUMBER, base_url
+from edubridge.training.signing import (
+    DID_KEY,
+    DID_WEB,
+    STATUS_LIST_NUMBER,
+    base_url,
+    issuer_method,
+    node_did_document,
+)
 
 MAX_UPLOAD = 1_000_000
 
@@ -96,8 +106,178 @@ def programme(request: HttpRequest, programme_id: UUID) -> HttpResponse:
                 and services.seed_generation(request.user) is not None
             ),
             "centres": Organization.objects.filter(type=OrganizationType.TRAINING_CENTRE),
+            "quizzes": item.quizzes.select_related("competency"),
+            "quiz_error": request.GET.get("quiz_error"),
+            "banks": _published_banks() if can_coordinate(request.user) else [],
         },
     )
+
+
+def _published_banks() -> list[tuple[str, str, int]]:
+    """(slug, title, item count) of published catalogue banks, to help name quiz items."""
+    from django.db.models import Count
+
+    from edubridge.catalogue.models import Bank, BankStatus
+
+    return list(
+        Bank.objects.filter(status=BankStatus.PUBLISHED)
+        .annotate(n=Count("items"))
+        .values_list("slug", "title", "n")[:50]
+    )
+
+
+@login_required
+@require_POST
+def quiz_new(request: HttpRequest, programme_id: UUID) -> HttpResponse:
+    """The coordinator names catalogue items as the quiz for one of the programme's competencies."""
+    from urllib.parse import urlencode
+
+    _require_coordinator(request)
+    item = get_object_or_404(Programme, pk=programme_id)
+    post = request.POST
+    try:
+        competency = item.target_competencies.filter(pk=post.get("competency") or 0).first()
+        if competency is None:
+            raise services.TrainingError(_("Choose a competency this programme assesses."))
+        services.quiz_create(
+            by=_user(request),
+            programme=item,
+            competency=competency,
+            title=post.get("title", ""),
+            items=services.parse_item_refs(post.get("items", "")),
+            pass_percent=int(post.get("pass_percent") or 80),
+        )
+    except (services.TrainingError, ValueError) as exc:
+        return redirect(
+            reverse("training:programme", args=[item.pk])
+            + "?"
+            + urlencode({"quiz_error": str(exc)})
+            + "#quizzes"
+        )
+    return redirect(reverse("training:programme", args=[item.pk]) + "#quizzes")
+
+
+def _question(number: int, document: dict[str, Any], given: list[str]) -> dict[str, Any]:
+    """What the quiz form needs for one item: its kind, options and the answer given so far."""
+    interaction = document["interaction"]
+    choices = [(str(c["id"]), c["text"]) for c in interaction.get("choices", [])]
+    kind = interaction["type"]
+    return {
+        "number": number,
+        "name": f"q{number}",
+        "kind": kind,
+        "stem": document["stem"],
+        "prompt": interaction.get("prompt", ""),
+        "language": document.get("language", ""),
+        "unit": interaction.get("unit") or "",
+        "choices": choices,
+        "slots": [
+            (
+                position,
+                [
+                    (cid, text, position <= len(given) and given[position - 1] == cid)
+                    for cid, text in choices
+                ],
+            )
+            for position in range(1, len(choices) + 1)
+        ],
+        "pairs": [
+            (
+                str(source["id"]),
+                source["text"],
+                [
+                    (str(t["id"]), t["text"], row < len(given) and given[row] == str(t["id"]))
+                    for t in interaction.get("target", [])
+                ],
+            )
+            for row, source in enumerate(interaction.get("source", []))
+        ],
+        "given": given,
+        "first": given[0] if given else "",
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_take(request: HttpRequest, enrolment_id: int, quiz_id: UUID) -> HttpResponse:
+    """One form, scored on the server; works without JavaScript. Bad answers keep every answer."""
+    enrolment = access_own_enrolment(user=request.user, enrolment_id=enrolment_id)
+    quiz = get_object_or_404(Quiz, pk=quiz_id, programme_id=enrolment.cohort.programme_id)
+    error, problems = None, {}
+    try:
+        documents = services.quiz_questions(quiz)
+    except services.TrainingError as exc:
+        return render(request, "training/error.html", {"error": str(exc)}, status=409)
+    given: list[list[str]] = [[] for _ in documents]
+    if request.method == "POST":
+        for number, document in enumerate(documents, start=1):
+            kind = document["interaction"]["type"]
+            if kind == "order":
+                count = len(document["interaction"].get("choices", []))
+                given[number - 1] = [
+                    request.POST.get(f"q{number}-{p}", "") for p in range(1, count + 1)
+                ]
+            elif kind == "match":
+                given[number - 1] = [
+                    request.POST.get(f"q{number}-{c['id']}", "")
+                    for c in document["interaction"].get("source", [])
+                ]
+            else:
+                given[number - 1] = request.POST.getlist(f"q{number}")
+        try:
+            evidence = services.quiz_submit(
+                teacher=_user(request), enrolment=enrolment, quiz=quiz, responses=given
+            )
+            return redirect("training:evidence", evidence.pk)
+        except services.QuizAnswerError as exc:
+            error, problems = str(exc), exc.problems
+        except services.TrainingError as exc:
+            error = str(exc)
+    questions = [
+        {**_question(n, d, given[n - 1]), "problem": problems.get(n)}
+        for n, d in enumerate(documents, start=1)
+    ]
+    return render(
+        request,
+        "training/quiz.html",
+        {
+            "enrolment": enrolment,
+            "quiz": quiz,
+            "questions": questions,
+            "attempts": enrolment.evidence.filter(quiz=quiz),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """The evidence behind a competency: a quiz item by item, or the rubric points given."""
+    evidence = access_evidence(user=request.user, evidence_id=evidence_id)
+    programme_item = evidence.enrolment.cohort.programme
+    rubric = [
+        (c["name"], evidence.scores.get(c["name"]), len(c["levels"]) - 1)
+        for c in programme_item.rubric
+    ]
+    return render(
+        request,
+        "training/evidence.html",
+        {"evidence": evidence, "rubric": rubric, "programme": programme_item},
+    )
+
+
+@require_GET
+def did_document(request: HttpRequest) -> HttpResponse:
+    """Public: the node's did:web document (its Ed25519 key as a Multikey assertion method)."""
+    try:
+        document = node_did_document()
+    except ValueError as exc:
+        return JsonResponse({"detail": str(exc)}, status=404)
+    response = JsonResponse(document, json_dumps_params={"indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @login_required
@@ -353,7 +533,11 @@ def revoke(request: HttpRequest, credential_id: UUID) -> HttpResponse:
             by=_user(request), credential=credential, reason=request.POST.get("reason", "")
         )
     except services.TrainingError as exc:
+        if credential.enrolment is None:
+            return render(request, "training/error.html", {"error": str(exc)}, status=400)
         return _cohort_error(credential.enrolment.cohort, str(exc))
+    if credential.enrolment is None:
+        return redirect(reverse("training:verify") + f"?credential={credential.pk}")
     return redirect("training:cohort", credential.enrolment.cohort_id)
 
 
@@ -367,7 +551,11 @@ def mine(request: HttpRequest) -> HttpResponse:
     rows = []
     for enrolment in enrolments:
         credential = IssuedCredential.objects.filter(enrolment=enrolment).first()
-        rows.append((enrolment, selectors.enrolment_progress(enrolment), credential))
+        quizzes = [
+            (q, enrolment.evidence.filter(quiz=q).order_by("-assessed_at").first())
+            for q in enrolment.cohort.programme.quizzes.select_related("competency")
+        ]
+        rows.append((enrolment, selectors.enrolment_progress(enrolment), credential, quizzes))
     return render(
         request,
         "training/mine.html",
@@ -379,6 +567,9 @@ def mine(request: HttpRequest) -> HttpResponse:
             "trainer_programmes": {
                 e.cohort.programme for e in enrolments if e.cohort.programme.trains_trainers
             },
+            "other_credentials": IssuedCredential.objects.filter(
+                holder=user, enrolment__isnull=True
+            ),
         },
     )
 
@@ -449,20 +640,40 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "training/verify.html",
-        {"result": result, "error": error},
+        {"result": result, "error": error, "issuer_method": _issuer_method_or_none()},
         status=400 if error else 200,
     )
 
 
-@require_GET
-def status_list(request: HttpRequest, number: int) -> HttpResponse:
+def _status_list(number: int, method: str) -> HttpResponse:
     if number != STATUS_LIST_NUMBER:
         return JsonResponse({"detail": "no such status list"}, status=404)
+    try:
+        document = services.status_list_document(method=method)
+    except ValueError as exc:
+        return JsonResponse({"detail": str(exc)}, status=404)
     return JsonResponse(
-        services.status_list_document(),
-        content_type="application/vc+ld+json",
-        json_dumps_params={"indent": 2},
+        document, content_type="application/vc+ld+json", json_dumps_params={"indent": 2}
     )
+
+
+def _issuer_method_or_none() -> str | None:
+    try:
+        return issuer_method()
+    except ValueError:
+        return None
+
+
+@require_GET
+def status_list(request: HttpRequest, number: int) -> HttpResponse:
+    """The revocation list signed by the node's did:key."""
+    return _status_list(number, DID_KEY)
+
+
+@require_GET
+def status_list_web(request: HttpRequest, number: int) -> HttpResponse:
+    """The same revocation list signed by the node's did:web."""
+    return _status_list(number, DID_WEB)
 
 
 @login_required
