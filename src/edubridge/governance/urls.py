@@ -17,5 +17,6 @@ urlpatterns = [
     path("exports/<uuid:export_id>/manifest.json", views.export_manifest, name="export-manifest"),
     path("budgets/", views.budgets, name="budgets"),
     path("model-cards/", views.model_cards, name="model-cards"),
+    path("model-cards/<str:name>/", views.model_card_latest, name="model-card-latest"),
     path("model-cards/<str:name>/<str:version>/", views.model_card, name="model-card"),
 ]

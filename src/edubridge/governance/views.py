@@ -326,6 +326,25 @@ def model_cards(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def model_card_latest(request: HttpRequest, name: str) -> HttpResponse:
+    """The newest card of a model: a stable link for the places where the model acts."""
+    card = ModelCard.objects.filter(name=name).order_by("-pk").first()
+    if card is None:
+        return render(
+            request,
+            "governance/model_cards.html",
+            {
+                "cards": ModelCard.objects.all(),
+                "perms_view": can_view(request.user),
+                "missing": name,
+            },
+            status=404,
+        )
+    return redirect("governance:model-card", name=card.name, version=card.version)
+
+
+@login_required
+@require_GET
 def model_card(request: HttpRequest, name: str, version: str) -> HttpResponse:
     card = get_object_or_404(ModelCard, name=name, version=version)
     return render(
