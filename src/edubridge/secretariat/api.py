@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from edubridge.secretariat.models import MemberKey, MemberStatus
+from edubridge.secretariat.models import Member, MemberKey, MemberStatus
 
 
 @dataclass(frozen=True)
@@ -51,3 +51,29 @@ def is_member_key_valid(public_key: str, at: dt.datetime) -> bool:
     if at < key.created_at:
         return False
     return key.retired_at is None or at < key.retired_at
+
+
+def member_keys_for_host(host: str) -> tuple[str, list[bytes]] | None:
+    """The organization name and unrevoked Ed25519 keys (raw bytes; current first, then retired
+    ones, which still verify what they signed) of the active member whose node descriptor URL is
+    on `host` (`name` or `name:port`), or None. Credential verification resolves a member's
+    did:web through this instead of fetching its DID document."""
+    import base64
+    from urllib.parse import urlsplit
+
+    wanted = host.strip().lower()
+    if not wanted:
+        return None
+    for member in (
+        Member.objects.filter(status=MemberStatus.ACTIVE)
+        .exclude(node_descriptor_url="")
+        .select_related("organization")
+    ):
+        if urlsplit(member.node_descriptor_url).netloc.lower() != wanted:
+            continue
+        keys = member.keys.filter(revoked_at__isnull=True).order_by("retired_at", "-created_at")
+        raw = [
+            base64.urlsafe_b64decode(k.public_key + "=" * (-len(k.public_key) % 4)) for k in keys
+        ]
+        return (member.organization.name, raw) if raw else None
+    return None

@@ -542,6 +542,18 @@ class Bulletin(models.Model):
         "who wrote it",
     )
     published_at = classified(models.DateTimeField(), INTERNAL, "when it was published")
+    translated_from = classified(
+        models.ForeignKey(
+            "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="translations"
+        ),
+        INTERNAL,
+        "the bulletin this one translates",
+    )
+    machine_translated = classified(
+        models.BooleanField(default=False),
+        INTERNAL,
+        "drafted by machine translation and reviewed by the secretariat before publishing",
+    )
 
     class Meta:
         ordering = ["-published_at"]
@@ -552,6 +564,52 @@ class Bulletin(models.Model):
                 name="bulletin_group_iff_group_access",
             )
         ]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+
+class BulletinDraft(models.Model):
+    """A machine-translated draft of a bulletin, waiting for the secretariat's review.
+
+    Nothing is published until a person has read and (if needed) corrected it."""
+
+    id = classified(
+        models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False),
+        INTERNAL,
+        "draft id",
+    )
+    source = classified(
+        models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="drafts"),
+        INTERNAL,
+        "the bulletin translated",
+    )
+    language = classified(models.CharField(max_length=10), INTERNAL, "target language")
+    title = classified(models.CharField(max_length=200), INTERNAL, "translated headline")
+    body = classified(models.TextField(), INTERNAL, "translated text")
+    provider = classified(
+        models.CharField(max_length=200),
+        INTERNAL,
+        "which translation provider and model drafted it",
+    )
+    created_by = classified(
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        ),
+        PERSONAL,
+        "who asked for the translation",
+    )
+    created_at = classified(models.DateTimeField(auto_now_add=True), INTERNAL, "record keeping")
+    published = classified(
+        models.OneToOneField(
+            Bulletin, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        ),
+        INTERNAL,
+        "the bulletin published from this draft after review",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return str(self.title)
@@ -702,6 +760,11 @@ class Registration(models.Model):
     registered_at = classified(models.DateTimeField(), PERSONAL, "waiting-list order")
     checked_in_at = classified(
         models.DateTimeField(null=True, blank=True), PERSONAL, "attendance at the event"
+    )
+    credential_id = classified(
+        models.UUIDField(null=True, blank=True),
+        PERSONAL,
+        "the certificate of attendance issued for it (a training credential id)",
     )
 
     class Meta:

@@ -38,6 +38,7 @@ from edubridge.secretariat.models import (
     Attendance,
     AttendanceMode,
     Bulletin,
+    BulletinDraft,
     Decision,
     DecisionMethod,
     Document,
@@ -675,6 +676,83 @@ def bulletin_publish(
     return bulletin
 
 
+@transaction.atomic
+def bulletin_translate(*, bulletin: Bulletin, language: str, by: User | None) -> BulletinDraft:
+    """Ask the configured translation provider for a draft of `bulletin` in `language`.
+
+    The draft is marked machine-translated and is not published: the secretariat reviews it
+    first (bulletin_draft_publish). Without a provider, or when the provider fails or its answer
+    fails the engine's checks, SecretariatError says why and nothing is stored."""
+    from edubridge.engines.localize.translate import TranslationError
+    from edubridge.secretariat.translation import (
+        provider_label,
+        translate_bulletin,
+        translation_provider,
+    )
+
+    provider = translation_provider()
+    if provider is None:
+        raise SecretariatError(_("No machine translation provider is configured on this node."))
+    language = language.strip()
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language not in codes:
+        raise SecretariatError(_("Choose one of this node's languages."))
+    if language == bulletin.language:
+        raise SecretariatError(_("The bulletin is already in that language."))
+    try:
+        result = translate_bulletin(
+            provider,
+            title=bulletin.title,
+            body=bulletin.body,
+            source=bulletin.language,
+            target=language,
+        )
+    except TranslationError as exc:
+        raise SecretariatError(
+            _("The machine translation was refused: %(why)s") % {"why": exc}
+        ) from exc
+    draft = BulletinDraft.objects.create(
+        source=bulletin,
+        language=language,
+        title=result.title,
+        body=result.body,
+        provider=provider_label(provider)[:200],
+        created_by=by,
+    )
+    audit_record(
+        action="secretariat.bulletin_translated",
+        actor=by,
+        target=str(bulletin.pk),
+        details={"language": language, "draft": str(draft.pk)},
+    )
+    return draft
+
+
+@transaction.atomic
+def bulletin_draft_publish(
+    *, draft: BulletinDraft, by: User | None, title: str, body: str
+) -> Bulletin:
+    """Publish a reviewed machine-translated draft with the source's access, marked as such."""
+    draft = BulletinDraft.objects.select_for_update().select_related("source").get(pk=draft.pk)
+    if draft.published_id is not None:
+        raise SecretariatError(_("This draft was already published."))
+    source = draft.source
+    bulletin = bulletin_publish(
+        title=title,
+        body=body,
+        access=source.access,
+        group=source.group,
+        language=draft.language,
+        by=by,
+    )
+    bulletin.translated_from = source
+    bulletin.machine_translated = True
+    bulletin.save(update_fields=["translated_from", "machine_translated"])
+    draft.title, draft.body, draft.published = bulletin.title, bulletin.body, bulletin
+    draft.save(update_fields=["title", "body", "published"])
+    return bulletin
+
+
 # ---------------------------------------------------------------- support desk
 
 RESPONSE_TARGETS = {
@@ -880,6 +958,58 @@ def registration_check_in(
     registration.checked_in_at = now or timezone.now()
     registration.save(update_fields=["checked_in_at"])
     return registration
+
+
+@transaction.atomic
+def registration_certificate(*, registration: Registration, by: User | None, event_url: str) -> Any:
+    """The participant's Open Badges 3.0 certificate of attendance, issued once after check-in
+    through the training app's credential machinery (same signature, status list, verification
+    page). Returns the training api's CredentialInfo."""
+    from edubridge.training import api as credentials
+
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("event", "person")
+        .get(pk=registration.pk)
+    )
+    if registration.checked_in_at is None:
+        raise SecretariatError(_("A certificate of attendance follows check-in at the event."))
+    event = registration.event
+    try:
+        info = credentials.attendance_credential_issue(
+            by=by,
+            holder=registration.person,
+            reference=f"secretariat.registration:{registration.pk}",
+            event_name=event.title,
+            event_description=_("%(kind)s, %(venue)s, %(day)s")
+            % {
+                "kind": event.get_kind_display(),
+                "venue": event.venue or "-",
+                "day": event.starts_at.astimezone(_zone(event.time_zone)).date().isoformat(),
+            },
+            event_url=event_url,
+            issuer_name=str(settings.NODE["ORGANIZATION"]),
+            attended_at=registration.checked_in_at,
+        )
+    except credentials.CredentialError as exc:
+        raise SecretariatError(str(exc)) from exc
+    if registration.credential_id != info.id:
+        registration.credential_id = info.id
+        registration.save(update_fields=["credential_id"])
+    return info
+
+
+def registration_certificate_revoke(*, registration: Registration, by: User, reason: str) -> Any:
+    from edubridge.training import api as credentials
+
+    if registration.credential_id is None:
+        raise SecretariatError(_("No certificate was issued for this registration."))
+    try:
+        return credentials.credential_revoke(
+            by=by, credential_id=registration.credential_id, reason=reason
+        )
+    except credentials.CredentialError as exc:
+        raise SecretariatError(str(exc)) from exc
 
 
 # ---------------------------------------------------------------- policy dialogue and standards

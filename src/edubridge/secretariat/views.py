@@ -29,6 +29,7 @@ from edubridge.secretariat import selectors, services
 from edubridge.secretariat.access import can_run, require_run
 from edubridge.secretariat.documents import registry_document, release_document
 from edubridge.secretariat.feeds import public_bulletins_atom
+from edubridge.secretariat.ical import event_ics as build_event_ics
 from edubridge.secretariat.ical import meeting_ics as build_ics
 from edubridge.secretariat.models import (
     Access,
@@ -37,9 +38,11 @@ from edubridge.secretariat.models import (
     Agreement,
     AgreementKind,
     AttendanceMode,
+    BulletinDraft,
     DecisionMethod,
     Event,
     EventKind,
+    EventSession,
     JointProject,
     KnowledgeArticle,
     Meeting,
@@ -691,10 +694,97 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _translation_context(request: HttpRequest, bulletin: Any) -> dict[str, Any]:
+    """What the secretariat needs to ask for a machine translation, or why it cannot."""
+    from django.conf import settings
+
+    from edubridge.secretariat.translation import provider_label, translation_provider
+
+    if not can_run(request.user):
+        return {}
+    provider = translation_provider()
+    return {
+        "provider": provider_label(provider) if provider else None,
+        "languages": [
+            (code, name) for code, name in settings.LANGUAGES if code != bulletin.language
+        ],
+        "drafts": bulletin.drafts.filter(published__isnull=True),
+    }
+
+
 @require_GET
 def bulletin_detail(request: HttpRequest, bulletin_id: UUID) -> HttpResponse:
     bulletin = get_object_or_404(selectors.bulletins_visible_to(request.user), pk=bulletin_id)
-    return render(request, "secretariat/bulletin_detail.html", {"bulletin": bulletin})
+    return render(
+        request,
+        "secretariat/bulletin_detail.html",
+        {
+            "bulletin": bulletin,
+            "running": can_run(request.user),
+            "translations": bulletin.translations.all(),
+            **_translation_context(request, bulletin),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulletin_translate(request: HttpRequest, bulletin_id: UUID) -> HttpResponse:
+    """The secretariat asks for a machine-translated draft; it opens for review, unpublished."""
+    require_run(request.user)
+    bulletin = get_object_or_404(selectors.bulletins_visible_to(request.user), pk=bulletin_id)
+    try:
+        draft = services.bulletin_translate(
+            bulletin=bulletin, language=request.POST.get("language", ""), by=_user(request)
+        )
+    except services.SecretariatError as exc:
+        context = {
+            "bulletin": bulletin,
+            "running": True,
+            "translations": bulletin.translations.all(),
+            "error": str(exc),
+            **_translation_context(request, bulletin),
+        }
+        return render(request, "secretariat/bulletin_detail.html", context, status=400)
+    return redirect("secretariat:bulletin-draft", draft_id=draft.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulletin_draft(request: HttpRequest, draft_id: UUID) -> HttpResponse:
+    """Review a machine-translated draft: correct it, then publish it (marked as such)."""
+    require_run(request.user)
+    draft = get_object_or_404(BulletinDraft.objects.select_related("source"), pk=draft_id)
+    error = ""
+    if request.method == "POST":
+        if draft.published_id is not None:
+            return redirect("secretariat:bulletin", bulletin_id=draft.published_id)
+        if request.POST.get("do") == "discard":
+            source_id = draft.source_id
+            draft.delete()
+            messages.success(request, _("Draft discarded."))
+            return redirect("secretariat:bulletin", bulletin_id=source_id)
+        published: list[Any] = []
+        error = _attempt(
+            request,
+            lambda: published.append(
+                services.bulletin_draft_publish(
+                    draft=draft,
+                    by=_user(request),
+                    title=request.POST.get("title", ""),
+                    body=request.POST.get("body", ""),
+                )
+            ),
+            _("Translated bulletin published."),
+        )
+        if not error:
+            return redirect("secretariat:bulletin", bulletin_id=published[0].pk)
+    return render(
+        request,
+        "secretariat/bulletin_draft.html",
+        {"draft": draft, "error": error, "posted": request.POST},
+        status=400 if error else 200,
+    )
 
 
 @require_GET
@@ -839,6 +929,37 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _event_url(request: HttpRequest, event: Event) -> str:
+    """The public address of the event page: the achievement id of its certificates."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    base = str(settings.NODE["BASE_URL"]).rstrip("/")
+    return base + reverse("secretariat:event", args=[event.pk])
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def event_ics(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    """The event and every programme session, in the event's time zone."""
+    event = get_object_or_404(Event, pk=event_id)
+    return _calendar_response(build_event_ics(event), "event.ics")
+
+
+@login_required
+@require_GET
+def event_session_ics(request: HttpRequest, event_id: UUID, session_id: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=event_id)
+    session = get_object_or_404(EventSession, pk=session_id, event=event)
+    return _calendar_response(build_event_ics(event, session), f"session-{session.pk}.ics")
+
+
 def _event_post(request: HttpRequest, event: Event) -> str:
     user = _user(request)
     what = request.POST.get("do", "")
@@ -851,7 +972,37 @@ def _event_post(request: HttpRequest, event: Event) -> str:
         return _attempt(
             request, lambda: services.registration_cancel(registration=mine), _("Cancelled.")
         )
+    if what == "certificate":
+        mine = get_object_or_404(Registration, event=event, person=user)
+        return _attempt(
+            request,
+            lambda: services.registration_certificate(
+                registration=mine, by=user, event_url=_event_url(request, event)
+            ),
+            _("Your certificate of attendance is ready."),
+        )
     require_run(user)
+    if what == "certificates":
+        checked_in = event.registrations.filter(
+            checked_in_at__isnull=False, credential_id__isnull=True
+        )
+
+        def issue_all() -> None:
+            for registration in checked_in:
+                services.registration_certificate(
+                    registration=registration, by=user, event_url=_event_url(request, event)
+                )
+
+        return _attempt(request, issue_all, _("Certificates issued to everyone checked in."))
+    if what == "revoke-certificate":
+        registration = _posted(Registration, request.POST.get("registration"), event=event)
+        return _attempt(
+            request,
+            lambda: services.registration_certificate_revoke(
+                registration=registration, by=user, reason=request.POST.get("reason", "")
+            ),
+            _("Certificate revoked."),
+        )
     if what == "check-in":
         registration = _posted(Registration, request.POST.get("registration"), event=event)
         return _attempt(
@@ -886,8 +1037,14 @@ def event_detail(request: HttpRequest, event_id: UUID) -> HttpResponse:
         error = _event_post(request, event)
         if not error:
             return redirect("secretariat:event", event_id=event.pk)
+    from edubridge.training import api as credentials
+
     zone = _zone(event.time_zone)
     registrations = event.registrations.select_related("person__organization")
+    mine = registrations.filter(person=_user(request)).first()
+    issued = credentials.credentials_info(
+        [r.credential_id for r in registrations if r.credential_id is not None]
+    )
     return render(
         request,
         "secretariat/event_detail.html",
@@ -901,8 +1058,14 @@ def event_detail(request: HttpRequest, event_id: UUID) -> HttpResponse:
             ],
             "seats_taken": registrations.filter(status=RegistrationStatus.REGISTERED).count(),
             "waiting": registrations.filter(status=RegistrationStatus.WAITING).count(),
-            "mine": registrations.filter(person=_user(request)).first(),
-            "registrations": registrations.exclude(status=RegistrationStatus.CANCELLED),
+            "mine": mine,
+            "my_certificate": issued.get(mine.credential_id)
+            if mine and mine.credential_id
+            else None,
+            "registrations": [
+                (r, issued.get(r.credential_id) if r.credential_id else None)
+                for r in registrations.exclude(status=RegistrationStatus.CANCELLED)
+            ],
             "running": can_run(request.user),
             "error": error,
         },
