@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Mapping
+from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from django.db import IntegrityError, connections
@@ -17,8 +19,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from edubridge.engines.xapi.agents import agent_key, agent_keys, short_hash
 from edubridge.engines.xapi.normalize import activities_of, agents_of
-from edubridge.engines.xapi.syntax import parse_timestamp
-from edubridge.engines.xapi.validate import VOIDED_VERB
+from edubridge.engines.xapi.syntax import VOIDED_VERB
 from edubridge.records.models import Activity, Attachment, Statement, StatementIndex
 
 STATEMENT_COLUMNS = (
@@ -36,27 +37,51 @@ STATEMENT_COLUMNS = (
 )
 
 
+_SORTED_JSON = json.JSONEncoder(sort_keys=True)
+
+
 class DuplicateError(Exception):
     """Another transaction stored one of these statement ids first."""
 
 
+_HASHES: dict[str, str] = {}
+_HASH_CACHE_LIMIT = 200_000
+
+
+def cached_hash(raw: str) -> str:
+    """``short_hash`` remembered for the strings that repeat across statements (verbs,
+    activities, learners, authorities); bounded, so memory stays flat on long runs."""
+    hashed = _HASHES.get(raw)
+    if hashed is None:
+        if len(_HASHES) >= _HASH_CACHE_LIMIT:
+            _HASHES.clear()
+        hashed = _HASHES[raw] = short_hash(raw)
+    return hashed
+
+
 def index_keys(statement: Mapping[str, Any]) -> dict[str, bool]:
     """Hash keys of everything filters can match, with whether the match is direct."""
-    keys: dict[str, bool] = {}
-
-    def add(raw: str, direct: bool) -> None:
-        hashed = short_hash(raw)
-        keys[hashed] = keys.get(hashed, False) or direct
-
+    found: list[tuple[str, bool]] = []
     for agent, direct in agents_of(statement):
-        for key in agent_keys(agent):
-            add("a:" + key, direct)
+        key = agent_key(agent)
+        if key is not None:
+            found.append(("a:" + key, direct))
+        elif agent.get("objectType") == "Group":  # anonymous Group: its members
+            found.extend(("a:" + k, direct) for k in agent_keys(agent))
     for activity, direct in activities_of(statement):
-        add("c:" + str(activity["id"]), direct)
-    add("v:" + str(statement["verb"]["id"]), True)
+        found.append(("c:" + str(activity["id"]), direct))
+    found.append(("v:" + str(statement["verb"]["id"]), True))
     registration = (statement.get("context") or {}).get("registration")
     if registration:
-        add("r:" + str(registration).lower(), True)
+        found.append(("r:" + str(registration).lower(), True))
+    keys: dict[str, bool] = {}
+    hashes = _HASHES
+    for raw, direct in found:
+        hashed = hashes.get(raw) or cached_hash(raw)
+        if direct:
+            keys[hashed] = True
+        elif hashed not in keys:
+            keys[hashed] = False
     return keys
 
 
@@ -93,6 +118,12 @@ class Writer:
                 out.extend(cursor.fetchall())
         return out
 
+    def valid_uuid(self, text: str) -> Any:
+        """A UUID string the validator already accepted (8-4-4-4-12 hex), adapted cheaply."""
+        if self.native_uuid:
+            return uuid.UUID(text)
+        return text.replace("-", "").lower()
+
     def to_uuid_str(self, value: Any) -> str:
         return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
 
@@ -101,7 +132,7 @@ class Writer:
         rows = self.select_in(
             f"SELECT statement_id, payload FROM {self.table(Statement)} "  # noqa: S608
             "WHERE statement_id IN ({in})",
-            [self.uuid(i) for i in ids],
+            [self.valid_uuid(i) for i in ids],
         )
         return {self.to_uuid_str(sid): payload for sid, payload in rows}
 
@@ -119,10 +150,13 @@ class Writer:
         self,
         statements: list[dict[str, Any]],
         *,
+        payloads: list[str],
+        stored: datetime,
         credential_id: Any,
         minors: set[str],
         home: str,
     ) -> None:
+        """Insert statements (with their JSON ``payloads``, in order) and their index rows."""
         keys_by_id = {s["id"]: index_keys(s) for s in statements}
         targets = {
             s["id"]: s["object"]["id"].lower()
@@ -130,55 +164,91 @@ class Writer:
             if s["object"].get("objectType") == "StatementRef"
         }
         self._inherit_target_keys(keys_by_id, targets)
-        stored = self.connection.ops.adapt_datetimefield_value(
-            parse_timestamp(statements[0]["stored"])
-        )
+        stored_value = self.connection.ops.adapt_datetimefield_value(stored)
         credential = self.uuid(credential_id)
+        valid_uuid = self.valid_uuid
         rows = []
-        for s in statements:
+        for s, payload in zip(statements, payloads, strict=True):
             obj = s["object"]
             kind = obj.get("objectType", "Activity")
             if kind in ("Agent", "Group"):
                 object_id = agent_key(obj) or ""
             else:
                 object_id = str(obj.get("id", ""))
-            account = s["actor"].get("account") or {}
-            registration = (s.get("context") or {}).get("registration")
+            actor = s["actor"]
+            account = actor.get("account")
+            context = s.get("context")
+            registration = context.get("registration") if context else None
+            target = targets.get(s["id"]) if targets else None
             rows.append(
                 (
-                    self.uuid(s["id"]),
-                    json.dumps(s, ensure_ascii=False, separators=(",", ":")),
+                    valid_uuid(s["id"]),
+                    payload,
                     s["verb"]["id"],
-                    (agent_key(s["actor"]) or "")[:512],
+                    (agent_key(actor) or "")[:512],
                     object_id,
-                    self.uuid(registration),
-                    self.uuid(targets.get(s["id"])),
-                    stored,
+                    valid_uuid(registration) if registration else None,
+                    valid_uuid(target) if target else None,
+                    stored_value,
                     False,
                     credential,
-                    account.get("homePage") == home and str(account.get("name")) in minors,
+                    bool(
+                        minors
+                        and account
+                        and account.get("homePage") == home
+                        and str(account.get("name")) in minors
+                    ),
                 )
             )
-        marks = ", ".join(["%s"] * len(STATEMENT_COLUMNS))
+        pks = self._insert_statements(rows)
+        index_rows = [
+            (pk, key, direct)
+            for pk, keys in zip(pks, keys_by_id.values(), strict=True)
+            for key, direct in keys.items()
+        ]
+        # In key order, neighbouring rows land on the same pages of the (key, statement) index.
+        index_rows.sort(key=itemgetter(1))
+        self.insert_index(index_rows)
+        self._referrers(statements, keys_by_id)
+
+    def _insert_statements(self, rows: list[tuple[Any, ...]]) -> list[int]:
+        """Insert statement rows; their row numbers, in order, without reading them back.
+
+        SQLite: one writer holds the database from the first insert to the commit, so the rows
+        of one ``executemany`` get consecutive numbers ending at ``last_insert_rowid()``.
+        PostgreSQL: the numbers are drawn from the table's sequence first (concurrent writers
+        draw disjoint ones) and inserted explicitly. Other databases read them back.
+        """
+        table = self.table(Statement)
+        vendor = self.connection.vendor
+        columns: tuple[str, ...] = STATEMENT_COLUMNS
+        pks: list[int] = []
         with self.connection.cursor() as cursor:
+            if vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "  # noqa: S608
+                    "FROM generate_series(1, %s)",
+                    [len(rows)],
+                )
+                pks = sorted(int(pk) for (pk,) in cursor.fetchall())
+                rows = [(pk, *row) for pk, row in zip(pks, rows, strict=True)]
+                columns = ("id", *columns)
+            marks = ", ".join(["%s"] * len(columns))
             try:
                 cursor.executemany(
-                    f"INSERT INTO {self.table(Statement)} ({', '.join(STATEMENT_COLUMNS)}) "  # noqa: S608
-                    f"VALUES ({marks})",
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
                     rows,
                 )
             except IntegrityError as exc:
                 raise DuplicateError(str(exc)) from exc
-        pks = self.pks([s["id"] for s in statements])
-        index_rows = [
-            (pks[sid], key, direct)
-            for sid, keys in keys_by_id.items()
-            for key, direct in keys.items()
-        ]
-        # In key order, neighbouring rows land on the same pages of the (key, statement) index.
-        index_rows.sort(key=lambda row: row[1])
-        self.insert_index(index_rows)
-        self._referrers(statements, keys_by_id)
+            if vendor == "sqlite":
+                cursor.execute("SELECT last_insert_rowid()")
+                last = int(cursor.fetchone()[0])
+                return list(range(last - len(rows) + 1, last + 1))
+        if pks:
+            return pks
+        by_id = self.pks([self.to_uuid_str(row[0]) for row in rows])
+        return [by_id[self.to_uuid_str(row[0])] for row in rows]
 
     def insert_index(self, rows: Iterable[tuple[Any, str, bool]]) -> None:
         with self.connection.cursor() as cursor:
@@ -227,7 +297,7 @@ class Writer:
             rows = self.select_in(
                 f"SELECT id, statement_id, target_id, verb_id FROM {self.table(Statement)} "  # noqa: S608
                 "WHERE target_id IN ({in})",
-                [self.uuid(i) for i in frontier],
+                [self.valid_uuid(i) for i in frontier],
             )
             next_frontier: dict[str, dict[str, bool]] = {}
             index_rows: list[tuple[Any, str, bool]] = []
@@ -270,11 +340,9 @@ class Writer:
                     merge_definition(definitions.setdefault(str(activity["id"]), {}), definition)
         if not definitions:
             return
-        keys = {short_hash(iri): iri for iri in definitions}
-        digests = {
-            key: short_hash(json.dumps(definitions[iri], sort_keys=True))
-            for key, iri in keys.items()
-        }
+        keys = {cached_hash(iri): iri for iri in definitions}
+        texts = {key: _SORTED_JSON.encode(definitions[iri]) for key, iri in keys.items()}
+        digests = {key: short_hash(text) for key, text in texts.items()}
         last = dict(
             self.select_in(
                 f"SELECT {self.q('key')}, digest FROM {self.table(Activity)} "  # noqa: S608
@@ -290,14 +358,17 @@ class Writer:
             row.definition = merged
             row.digest = digests[row.key]
             row.save(update_fields=["definition", "digest"])
-        Activity.objects.bulk_create(
-            [
-                Activity(key=key, iri=iri, definition=definitions[iri], digest=digests[key])
-                for key, iri in keys.items()
-                if key not in last
-            ],
-            ignore_conflicts=True,
-        )
+        new = [(key, iri, texts[key], digests[key]) for key, iri in keys.items() if key not in last]
+        if new:
+            # The definition column is JSON: the sorted text hashed above is that JSON.
+            json_mark = "%s::jsonb" if self.connection.vendor == "postgresql" else "%s"
+            with self.connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {self.table(Activity)} "  # noqa: S608
+                    f"({self.q('key')}, iri, definition, digest) "
+                    f"VALUES (%s, %s, {json_mark}, %s) ON CONFLICT DO NOTHING",
+                    new,
+                )
 
 
 def merge_definition(into: dict[str, Any], new: Mapping[str, Any]) -> None:

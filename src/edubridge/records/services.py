@@ -13,7 +13,6 @@ import json
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -176,22 +175,20 @@ def _about_minor_accounts(statements: Iterable[Mapping[str, Any]]) -> set[str]:
     }
 
 
+_PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _prepare(
-    raw: Any,
-    *,
-    path: str,
-    version: str,
-    stored: datetime,
-    authority: dict[str, Any],
+    raw: Any, *, path: str, version: str, stored: str, default_version: str
 ) -> dict[str, Any]:
+    """The statement as it will be stored, without ``stored`` and ``authority`` (batch-wide)."""
     validate_statement(raw, version=version, path=path)
     statement: dict[str, Any] = dict(raw)
-    statement["id"] = str(statement.get("id") or uuid.uuid4()).lower()
+    given = statement.get("id")
+    statement["id"] = str(given).lower() if given else str(uuid.uuid4())
     normalize_context_activities(statement)
-    statement["stored"] = format_timestamp(stored)
-    statement.setdefault("timestamp", statement["stored"])
-    statement["authority"] = authority
-    statement.setdefault("version", "2.0.0" if version.startswith("2.") else "1.0.0")
+    statement.setdefault("timestamp", stored)
+    statement.setdefault("version", default_version)
     return statement
 
 
@@ -211,13 +208,25 @@ def statements_store(
     ConflictError (409) when an id is already stored with different content.
     """
     stored_at = timezone.now()
+    stored = format_timestamp(stored_at)
     authority = credential_authority(credential)
+    default_version = "2.0.0" if version.startswith("2.") else "1.0.0"
+    # Every statement of the batch ends with the same stored time and authority: encoded once.
+    tail = _PAYLOAD_JSON.encode({"stored": stored, "authority": authority})[1:]
     prepared: list[dict[str, Any]] = []
+    payloads: list[str] = []
     timed: set[str] = set()
     seen: set[str] = set()
     for i, raw in enumerate(statements):
         path = path_prefix if single else f"{path_prefix}[{i}]"
-        statement = _prepare(raw, path=path, version=version, stored=stored_at, authority=authority)
+        statement = _prepare(
+            raw, path=path, version=version, stored=stored, default_version=default_version
+        )
+        statement.pop("stored", None)
+        statement.pop("authority", None)
+        payloads.append(_PAYLOAD_JSON.encode(statement)[:-1] + "," + tail)
+        statement["stored"] = stored
+        statement["authority"] = authority
         if statement["id"] in seen:
             raise XapiError(f"{path}.id", "the same statement id appears twice in the batch")
         seen.add(statement["id"])
@@ -227,18 +236,22 @@ def statements_store(
     writer = ingest.Writer()
     existing = writer.stored_payloads([s["id"] for s in prepared])
     fresh: list[dict[str, Any]] = []
-    for statement in prepared:
-        payload = existing.get(statement["id"])
-        if payload is None:
+    fresh_payloads: list[str] = []
+    for statement, payload in zip(prepared, payloads, strict=True):
+        stored_payload = existing.get(statement["id"]) if existing else None
+        if stored_payload is None:
             fresh.append(statement)
+            fresh_payloads.append(payload)
         elif not _same_statement(
-            statement, json.loads(payload), compare_timestamp=statement["id"] in timed
+            statement, json.loads(stored_payload), compare_timestamp=statement["id"] in timed
         ):
             raise ConflictError(f"statement {statement['id']} is already stored with other content")
     if fresh:
         try:
             writer.insert(
                 fresh,
+                payloads=fresh_payloads,
+                stored=parse_timestamp(stored),  # the column holds what the payload shows
                 credential_id=credential.pk if credential is not None else None,
                 minors=_about_minor_accounts(fresh),
                 home=node_home_page(),

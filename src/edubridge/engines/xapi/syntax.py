@@ -5,6 +5,22 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
+VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
+INTERACTION_TYPES = frozenset(
+    {
+        "true-false",
+        "choice",
+        "fill-in",
+        "long-fill-in",
+        "matching",
+        "performance",
+        "sequencing",
+        "likert",
+        "numeric",
+        "other",
+    }
+)
+
 UUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )

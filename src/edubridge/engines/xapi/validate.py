@@ -11,9 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from edubridge.engines.xapi.errors import XapiError
+from edubridge.engines.xapi.quick import quick_accept
 from edubridge.engines.xapi.syntax import (
+    INTERACTION_TYPES,
     MIME_RE,
     SHA1_RE,
+    VOIDED_VERB,
     is_duration,
     is_iri,
     is_language_tag,
@@ -21,22 +24,7 @@ from edubridge.engines.xapi.syntax import (
     parse_timestamp,
 )
 
-VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
-INTERACTION_TYPES = frozenset(
-    {
-        "true-false",
-        "choice",
-        "fill-in",
-        "long-fill-in",
-        "matching",
-        "performance",
-        "sequencing",
-        "likert",
-        "numeric",
-        "other",
-    }
-)
 # Which component lists each interaction type may carry.
 COMPONENTS_FOR = {
     "choice": {"choices"},
@@ -82,9 +70,15 @@ def _bool(value: Any, path: str) -> None:
 
 
 def _number(value: Any, path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise _fail(path, "must be a number")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a double
+        raise _fail(path, "must be a number within the range of a double") from None
+    if not math.isfinite(number):
+        raise _fail(path, "must be a number")
+    return number
 
 
 def language_map(value: Any, path: str) -> None:
@@ -537,6 +531,18 @@ class Validator:
             raise _fail(path, f"must be one of {', '.join(p + '.x' for p in prefixes)}")
 
 
+_VALIDATORS = {"1.0.3": Validator("1.0.3"), "2.0.0": Validator("2.0.0")}
+
+
 def validate_statement(statement: Any, *, version: str, path: str = "$") -> None:
-    """Raise XapiError for the first rule the statement breaks under ``version``."""
-    Validator(version).statement(statement, path)
+    """Raise XapiError for the first rule the statement breaks under ``version``.
+
+    Statements of the common shape are checked by ``quick.quick_accept`` (no path strings,
+    cached lexical checks); anything it is unsure of goes through the full validator, which
+    alone produces the error and its JSON path.
+    """
+    v2 = version.startswith("2.")
+    if quick_accept(statement, v2=v2):
+        return
+    validator = _VALIDATORS.get(version) or Validator(version)
+    validator.statement(statement, path)
