@@ -18,12 +18,14 @@ fi
 .venv/bin/python bench/credentials/export_credentials.py "$WORK"
 cp bench/credentials/verify.mjs "$NODE_DIR/verify.mjs"
 echo "== Digital Bazaar (@digitalbazaar/vc $(node -p "require('$NODE_DIR/node_modules/@digitalbazaar/vc/package.json').version"))"
-node "$NODE_DIR/verify.mjs" "$CONTEXTS" "$WORK/status-list.json" "$WORK"/[1-5]-*.json
+node "$NODE_DIR/verify.mjs" "$CONTEXTS" "$WORK/status-list.json,$WORK/status-list-web.json" \
+  --did "$WORK/did.json" "$WORK"/[1-7]-*.json
 echo "== EduBridge (edubridge credentials verify)"
-for f in "$WORK"/[1-5]-*.json; do
+for f in "$WORK"/[1-7]-*.json; do
   set +e
   out=$(.venv/bin/python -c "import sys; from edubridge.engines.credentials.cli import main; sys.exit(main())" \
-    verify "$f" --status-list "$WORK/status-list.json" --require-status)
+    verify "$f" --status-list "$WORK/status-list.json" --status-list "$WORK/status-list-web.json" \
+    --did-document "$WORK/did.json" --require-status)
   code=$?
   set -e
   echo "$(basename "$f"): exit $code ${out%%$'\n'*}"

@@ -1,7 +1,9 @@
 // Verify EduBridge credentials with Digital Bazaar's libraries (an independent implementation).
-// Usage: node verify.mjs CONTEXT_DIR STATUS_LIST.json CREDENTIAL.json [CREDENTIAL.json ...]
+// Usage: node verify.mjs CONTEXT_DIR STATUS_LIST.json[,STATUS_LIST.json] [--did DID.json]
+//        CREDENTIAL.json [CREDENTIAL.json ...]
 // Prints one line per credential: "<file>: verified" or "<file>: REJECTED <reason>".
-// The document loader serves only local context files and did:key documents; no network.
+// The document loader serves only local context files, did:key documents and the did:web
+// documents given with --did (the node's /.well-known/did.json, saved beforehand); no network.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -9,7 +11,17 @@ import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022CryptoSuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 
-const [contextDir, statusFile, ...files] = process.argv.slice(2);
+const [contextDir, statusFiles, ...rest] = process.argv.slice(2);
+const didDocuments = {};
+const files = [];
+for(let i = 0; i < rest.length; i++) {
+  if(rest[i] === '--did') {
+    const document = JSON.parse(fs.readFileSync(rest[++i], 'utf8'));
+    didDocuments[document.id] = document;
+  } else {
+    files.push(rest[i]);
+  }
+}
 const CONTEXTS = {
   'https://www.w3.org/ns/credentials/v2': 'credentials-v2.jsonld',
   'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json': 'ob-v3p0-3.0.3.json',
@@ -18,7 +30,26 @@ const CONTEXTS = {
 // The Multikey context is not among the shared copies; verification-method documents below are
 // consumed as plain JSON by @digitalbazaar/data-integrity, so this minimal stand-in only has to exist.
 const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
-const statusList = JSON.parse(fs.readFileSync(statusFile, 'utf8'));
+const statusLists = Object.fromEntries(statusFiles.split(',').map(file => {
+  const list = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return [list.id, list];
+}));
+
+function didWebDocuments(url) {
+  const did = url.split('#')[0];
+  const document = didDocuments[did];
+  if(!document) {
+    throw new Error(`refusing to load ${did}: no local DID document`);
+  }
+  if(!url.includes('#')) {
+    return document;
+  }
+  const method = document.verificationMethod.find(m => m.id === url);
+  if(!method) {
+    throw new Error(`${url} is not in the DID document of ${did}`);
+  }
+  return {'@context': MULTIKEY_V1, ...method};
+}
 
 function didKeyDocuments(url) {
   const did = url.split('#')[0];
@@ -44,8 +75,11 @@ async function documentLoader(url) {
   if(url.startsWith('did:key:')) {
     return {contextUrl: null, documentUrl: url, document: didKeyDocuments(url)};
   }
-  if(url === statusList.id) {
-    return {contextUrl: null, documentUrl: url, document: statusList};
+  if(url.startsWith('did:web:')) {
+    return {contextUrl: null, documentUrl: url, document: didWebDocuments(url)};
+  }
+  if(statusLists[url]) {
+    return {contextUrl: null, documentUrl: url, document: statusLists[url]};
   }
   throw new Error(`refusing to load ${url}: not a local document`);
 }
@@ -54,7 +88,8 @@ const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
 
 async function checkStatus({credential}) {
   const entry = credential.credentialStatus;
-  if(entry.statusListCredential !== statusList.id) {
+  const statusList = statusLists[entry.statusListCredential];
+  if(!statusList) {
     return {verified: false, error: new Error('unknown status list')};
   }
   const listResult = await vc.verifyCredential({credential: statusList, suite, documentLoader});
