@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,7 +29,17 @@ from edubridge.catalogue.selectors import bank_documents
 from edubridge.core.audit import audit_record
 from edubridge.engines.localize import Localizer, Options, PackError, available_locales, load_pack
 from edubridge.engines.localize.adapt import ENGINE
+from edubridge.engines.localize.translate import (
+    NUMBER_TOKEN,
+    ChatProvider,
+    Segment,
+    TranslationError,
+    check_translation,
+    forbidden_terms,
+    make_segments,
+)
 from edubridge.engines.localize.verify import recheck
+from edubridge.engines.localize.xliff import export_xliff, import_xliff
 from edubridge.localization.models import (
     Change,
     Decision,
@@ -333,7 +344,43 @@ def _rebuild(item: DraftItem, changes: Sequence[Change]) -> dict[str, Any]:
             _replace(reviewed, item.source, change, change.from_value, editing=False)
         elif change.decision == Decision.EDITED:
             _replace(reviewed, item.source, change, change.edited_value, editing=True)
+    _apply_translations(reviewed, item, changes)
     return reviewed
+
+
+def _is_task(change: Change) -> bool:
+    """The engine's "translate this item" task, as opposed to a proposed translation."""
+    return change.kind == "translation" and change.its_type == "untranslated"
+
+
+def _apply_translations(
+    reviewed: dict[str, Any], item: DraftItem, changes: Sequence[Change]
+) -> None:
+    """Replace each translated text (last, over the adapted text it was made from); when every
+    text of the item is translated, the item is in the target language."""
+    done = [
+        c
+        for c in changes
+        if c.kind == "translation" and not _is_task(c) and c.decision != Decision.REJECTED
+    ]
+    for c in done:
+        slot = _text_slot(reviewed, c.location)
+        if slot is None:
+            continue
+        container, key = slot
+        if str(container[key]) != c.from_value:
+            raise LocalizationError(
+                _(
+                    "The text at %(loc)s changed after it was translated; reject its translation "
+                    "first, then translate it again."
+                )
+                % {"loc": c.location}
+            )
+        container[key] = c.edited_value if c.decision == Decision.EDITED else c.to_value
+    if done and {c.location for c in done} >= {s.location for s in make_segments(reviewed)}:
+        reviewed["language"] = item.job.target_locale
+        meta = reviewed.setdefault("metadata", {}).setdefault("localize", {})
+        meta["translation"] = "done"
 
 
 def _item_status(item: DraftItem, changes: Sequence[Change]) -> str:
@@ -368,10 +415,12 @@ def change_decide(*, by: User, change: Change, decision: str, value: str = "") -
     if decision == Decision.EDITED:
         if not value:
             raise LocalizationError(_("An edit needs the text to use instead."))
-        if change.kind in NOT_EDITABLE:
+        if change.kind in NOT_EDITABLE and (change.kind != "translation" or _is_task(change)):
             raise LocalizationError(
                 _("A %(kind)s change can be accepted or rejected only.") % {"kind": change.kind}
             )
+        if change.kind == "translation":
+            _check_translation_edit(item.job, change, value)
     changes = list(item.changes.all())
     before = _check(item.job, item.reviewed)
     for c in changes:
@@ -561,3 +610,253 @@ def job_publish(*, by: User, job: LocalizationJob) -> Bank:
         },
     )
     return bank
+
+
+# ------------------------------------------------------------------ translation
+
+
+class TranslationRejectedError(LocalizationError):
+    """An uploaded translation with segments the engine refuses; nothing was applied."""
+
+    def __init__(self, rejected: list[tuple[str, str]]) -> None:
+        super().__init__(
+            _("%(n)d translated texts were refused; nothing was applied.") % {"n": len(rejected)}
+        )
+        self.rejected = rejected
+
+
+def translation_provider() -> ChatProvider | None:
+    """The OpenAI-compatible endpoint configured for the node (EDUBRIDGE_TRANSLATION_URL,
+    _MODEL, _API_KEY, _TIMEOUT; the same settings the secretariat's bulletins use), or None."""
+    url = str(getattr(settings, "EDUBRIDGE_TRANSLATION_URL", "") or "").strip()
+    if not url:
+        return None
+    return ChatProvider(
+        url=url,
+        model=str(getattr(settings, "EDUBRIDGE_TRANSLATION_MODEL", "") or "default"),
+        api_key=getattr(settings, "EDUBRIDGE_TRANSLATION_API_KEY", None) or None,
+        timeout=float(getattr(settings, "EDUBRIDGE_TRANSLATION_TIMEOUT", 60) or 60),
+    )
+
+
+def _protected(changes: Sequence[Change]) -> list[str]:
+    """Texts translators must keep as they are: adapted names, amounts, festivals, places."""
+    return [
+        c.edited_value or c.to_value
+        for c in changes
+        if c.kind in ("name", "price", "festival", "place") and c.decision != Decision.REJECTED
+    ]
+
+
+def _job_segments(job: LocalizationJob) -> list[tuple[DraftItem, Segment]]:
+    """Every text still to translate: the adapted (reviewed, untranslated) text of each item
+    kept in the derivative, with names, amounts and numbers as placeholders."""
+    out: list[tuple[DraftItem, Segment]] = []
+    for item in job.items.exclude(status=Decision.REJECTED).prefetch_related("changes"):
+        changes = list(item.changes.all())
+        if not any(_is_task(c) for c in changes):
+            continue  # already in the target language
+        adapted = [c for c in changes if c.kind != "translation"]
+        base = copy.deepcopy(item.draft)
+        for change in adapted:
+            if change.decision == Decision.REJECTED:
+                _replace(base, item.source, change, change.from_value, editing=False)
+            elif change.decision == Decision.EDITED:
+                _replace(base, item.source, change, change.edited_value, editing=True)
+        out.extend((item, seg) for seg in make_segments(base, _protected(changes)))
+    return out
+
+
+def _languages(job: LocalizationJob) -> tuple[str, str]:
+    first = job.items.order_by("position").first()
+    source = str(first.source.get("language", "")) if first else ""
+    return source.split("-")[0], load_pack(job.target_locale).language
+
+
+def xliff_export(*, job: LocalizationJob) -> bytes:
+    """The job's texts to translate as an XLIFF 2.1 file (placeholders as <ph/>)."""
+    if job.status not in (JobStatus.DONE, JobStatus.PUBLISHED):
+        raise LocalizationError(_("The draft is not finished yet."))
+    source, target = _languages(job)
+    return export_xliff([seg for _item, seg in _job_segments(job)], source, target)
+
+
+def _check_translation_edit(job: LocalizationJob, change: Change, value: str) -> None:
+    """A reviewer's own translation keeps the numbers and avoids forbidden terms."""
+    pack = load_pack(job.target_locale)
+    if sorted(NUMBER_TOKEN.findall(value)) != sorted(NUMBER_TOKEN.findall(change.to_value)):
+        raise LocalizationError(
+            _("The edit was not saved: the numbers must stay as in the translation.")
+        )
+    for term in forbidden_terms(pack, pack.language):
+        if term and term.lower() in value.lower():
+            raise LocalizationError(
+                _("The edit was not saved: %(term)s is not suitable in %(where)s.")
+                % {"term": term, "where": pack.data["name"]}
+            )
+
+
+def translations_apply(
+    *,
+    by: User | None,
+    job: LocalizationJob,
+    translated: dict[str, str],
+    provider: str,
+    machine: bool,
+    all_or_nothing: bool,
+) -> tuple[int, list[tuple[str, str]]]:
+    """Check every translated text with the engine (placeholders, digits, forbidden terms) and
+    put the accepted ones in as "translation" changes to review. With all_or_nothing (an
+    uploaded file) any refused text means nothing is applied: TranslationRejectedError lists why."""
+    _reviewable(job)
+    pack = load_pack(job.target_locale)
+    forbidden = forbidden_terms(pack, pack.language)
+    known = {seg.id: (item, seg) for item, seg in _job_segments(job)}
+    rejected: list[tuple[str, str]] = []
+    accepted: list[tuple[DraftItem, Segment, str]] = []
+    for seg_id, text in translated.items():
+        if seg_id not in known:
+            rejected.append((seg_id, _("no such text to translate in this job")))
+            continue
+        item, seg = known[seg_id]
+        problems = check_translation(seg, text, {}, forbidden)
+        if problems:
+            rejected.append((seg_id, "; ".join(problems)))
+        elif text.strip():
+            accepted.append((item, seg, seg.restore(text)))
+    if rejected and all_or_nothing:
+        raise TranslationRejectedError(rejected)
+    by_item: dict[int, list[tuple[Segment, str]]] = {}
+    items = {}
+    for item, seg, text in accepted:
+        by_item.setdefault(item.pk, []).append((seg, text))
+        items[item.pk] = item
+    with transaction.atomic():
+        for pk, done in by_item.items():
+            item = DraftItem.objects.select_for_update().get(pk=pk)
+            locations = {seg.location for seg, _t in done}
+            item.changes.filter(kind="translation", location__in=locations).exclude(
+                its_type="untranslated"
+            ).delete()
+            last = item.changes.order_by("-position").values_list("position", flat=True).first()
+            position = (last or 0) + 1
+            for seg, text in done:
+                Change.objects.create(
+                    item=item,
+                    position=position,
+                    kind="translation",
+                    location=seg.location,
+                    from_value=seg.restore(seg.source),
+                    to_value=text,
+                    reason=(
+                        _(
+                            "translated by %(p)s; placeholders, numbers and forbidden terms checked "
+                            "by the engine."
+                        )
+                        % {"p": provider}
+                    ),
+                    confidence=0.7 if machine else 0.95,
+                    needs_review=True,
+                    its_type="other",
+                )
+                position += 1
+            changes = list(item.changes.all())
+            reviewed = _rebuild(item, changes)
+            if reviewed.get("language") == job.target_locale and by is not None:
+                item.changes.filter(its_type="untranslated", decision=Decision.PENDING).update(
+                    decision=Decision.ACCEPTED, reviewer=by, decided_at=timezone.now()
+                )
+                changes = list(item.changes.all())
+            item.reviewed, item.problems = reviewed, _check(job, reviewed)
+            item.status = _item_status(item, changes)
+            item.save(update_fields=["reviewed", "problems", "status"])
+        audit_record(
+            actor=by,
+            action="localization.translations_applied",
+            target=f"localization-job:{job.pk}",
+            details={"provider": provider, "applied": len(accepted), "refused": len(rejected)},
+        )
+    return len(accepted), rejected
+
+
+def xliff_import(*, by: User, job: LocalizationJob, data: bytes) -> int:
+    """Apply a translated XLIFF 2.1 file: every text checked, nothing applied if one fails."""
+    from lxml import etree
+
+    try:
+        targets = import_xliff(data).targets
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise LocalizationError(
+            _("This is not a readable XLIFF file: %(why)s") % {"why": exc}
+        ) from exc
+    if not targets:
+        raise LocalizationError(_("The file has no translated <target> texts."))
+    applied, _rejected = translations_apply(
+        by=by, job=job, translated=targets, provider="XLIFF", machine=False, all_or_nothing=True
+    )
+    return applied
+
+
+def translate_start(*, by: User, job: LocalizationJob, enqueue: bool = True) -> None:
+    """Queue machine translation of the draft; refused when no provider is configured."""
+    _reviewable(job)
+    if translation_provider() is None:
+        raise LocalizationError(
+            _("No translation service is configured; translate with the XLIFF file instead.")
+        )
+    audit_record(
+        actor=by,
+        action="localization.translation_queued",
+        target=f"localization-job:{job.pk}",
+        details={},
+    )
+    if enqueue:
+        user_id = by.pk
+        transaction.on_commit(lambda: _enqueue_translation(job.pk, user_id))
+
+
+def _enqueue_translation(job_id: int, user_id: int) -> None:
+    from edubridge.localization.tasks import translate_job
+
+    translate_job.enqueue(job_id, user_id)
+
+
+def translate_run(job_id: int, user_id: int | None) -> tuple[int, list[tuple[str, str]]]:
+    """Machine-translate every text still to translate; refused texts are listed in the job's
+    warnings and keep their task. Answers and numbers are never the model's: they are
+    placeholders the engine puts back."""
+    job = LocalizationJob.objects.get(pk=job_id)
+    provider = translation_provider()
+    by = User.objects.filter(pk=user_id).first() if user_id else None
+    if provider is None:
+        return 0, []
+    source, target = _languages(job)
+    segments = [seg for _item, seg in _job_segments(job)]
+    translated: dict[str, str] = {}
+    failures: list[tuple[str, str]] = []
+    for start in range(0, len(segments), 20):
+        chunk = segments[start : start + 20]
+        try:
+            outs = provider.translate(chunk, source, target)
+        except TranslationError as exc:
+            failures.extend((seg.id, str(exc)) for seg in chunk)
+            continue
+        for seg, out in zip(chunk, outs, strict=True):
+            if out is not None:
+                translated[seg.id] = out
+    applied, rejected = translations_apply(
+        by=by,
+        job=job,
+        translated=translated,
+        provider=f"{provider.name} ({provider.model})",
+        machine=True,
+        all_or_nothing=False,
+    )
+    rejected += failures
+    if rejected:
+        job.refresh_from_db()
+        job.warnings = list(job.warnings) + [
+            f"{seg}: {_('machine translation refused')}: {why}" for seg, why in rejected
+        ]
+        job.save(update_fields=["warnings"])
+    return applied, rejected

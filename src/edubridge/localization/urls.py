@@ -15,6 +15,9 @@ urlpatterns = [
         name="change-decide",
     ),
     path("jobs/<int:job_id>/publish/", views.publish, name="publish"),
+    path("jobs/<int:job_id>/xliff/", views.xliff_download, name="xliff"),
+    path("jobs/<int:job_id>/xliff/upload/", views.xliff_upload, name="xliff-upload"),
+    path("jobs/<int:job_id>/translate/", views.translate, name="translate"),
     path("packs/", views.packs, name="packs"),
     path("packs/<str:locale>/", views.pack, name="pack"),
 ]

@@ -65,7 +65,16 @@ def jobs(request: HttpRequest) -> HttpResponse:
 @require_permission(LOCALIZE)
 @require_GET
 def job(request: HttpRequest, job_id: int) -> HttpResponse:
-    j = _job(job_id)
+    return _job_page(request, _job(job_id))
+
+
+def _job_page(
+    request: HttpRequest,
+    j: LocalizationJob,
+    rejected: list[tuple[str, str]] | None = None,
+    upload_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     running = j.status in (JobStatus.QUEUED, JobStatus.RUNNING)
     return render(
         request,
@@ -77,7 +86,11 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
             "items": selectors.job_items(j) if j.status != JobStatus.QUEUED else [],
             "counts": selectors.review_counts(j),
             "blockers": services.publish_blockers(j) if not running else [],
+            "provider": services.translation_provider(),
+            "rejected": rejected or [],
+            "upload_error": upload_error,
         },
+        status=status,
     )
 
 
@@ -195,3 +208,64 @@ def pack(request: HttpRequest, locale: str) -> HttpResponse:
             "derivatives": selectors.derivatives_of(p.ref),
         },
     )
+
+
+@require_permission(LOCALIZE)
+@require_GET
+def xliff_download(request: HttpRequest, job_id: int) -> HttpResponse:
+    j = _job(job_id)
+    try:
+        data = services.xliff_export(job=j)
+    except services.LocalizationError as exc:
+        messages.error(request, str(exc))
+        return redirect("localization:job", job_id=j.pk)
+    response = HttpResponse(data, content_type="application/xliff+xml; charset=utf-8")
+    name = f"{j.bank.slug}-{j.target_locale}.xlf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+MAX_XLIFF = 5 * 1024 * 1024
+
+
+@require_permission(LOCALIZE)
+@require_POST
+def xliff_upload(request: HttpRequest, job_id: int) -> HttpResponse:
+    j = _job(job_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _job_page(
+            request, j, upload_error=_("Choose the translated XLIFF file."), status=400
+        )
+    if upload.size is not None and upload.size > MAX_XLIFF:
+        return _job_page(request, j, upload_error=_("The file is larger than 5 MB."), status=400)
+    try:
+        applied = services.xliff_import(by=_user(request), job=j, data=upload.read())
+    except services.TranslationRejectedError as exc:
+        return _job_page(request, j, rejected=exc.rejected, upload_error=str(exc), status=400)
+    except services.LocalizationError as exc:
+        return _job_page(request, j, upload_error=str(exc), status=400)
+    messages.success(
+        request,
+        _("%(n)d translated texts were added as changes to review.") % {"n": applied},
+    )
+    return redirect("localization:job", job_id=j.pk)
+
+
+@require_permission(LOCALIZE)
+@require_POST
+def translate(request: HttpRequest, job_id: int) -> HttpResponse:
+    j = _job(job_id)
+    try:
+        services.translate_start(by=_user(request), job=j)
+    except services.LocalizationError as exc:
+        messages.error(request, str(exc))
+        return redirect("localization:job", job_id=j.pk)
+    messages.success(
+        request,
+        _(
+            "Machine translation is running in the background; its texts appear as changes to "
+            "review. Refresh this page to see them."
+        ),
+    )
+    return redirect("localization:job", job_id=j.pk)
