@@ -64,8 +64,8 @@ ITEMS = [
 ESSAY = {**item("q-essay", "extended_text", []), "correct_response": {"values": []}}
 
 
-@pytest.fixture
-def bank() -> str:
+def make_bank() -> str:
+    """A published catalogue bank holding ITEMS and one essay item; returns its slug."""
     content = json.dumps(
         {"format": "edubridge-bank/1", "id": "ai-quiz", "title": "AI quiz", "language": "en",
          "licence": "CC-BY-4.0", "items": [*ITEMS, ESSAY]}
@@ -73,6 +73,11 @@ def bank() -> str:
     result = catalogue.bank_import(by=None, filename="ai-quiz.json", content=content)
     catalogue.bank_publish(by=None, bank=result.bank)
     return result.bank.slug
+
+
+@pytest.fixture
+def bank() -> str:
+    return make_bank()
 
 
 def make_quiz(bank: str, items: list[str] | None = None, pass_percent: int = 80) -> Quiz:
