@@ -186,6 +186,13 @@ NODE = {
 # Official schemas and contexts (QTI, CASE, Open Badges) are read from this folder at run time.
 EDUBRIDGE_STANDARDS_DIR = os.environ.get("EDUBRIDGE_STANDARDS_DIR")
 
+# An optional OpenAI-compatible chat endpoint for machine translation (localization drafts,
+# bulletins). Unset URL: no provider; translation stays a task for a person.
+EDUBRIDGE_TRANSLATION_URL = os.environ.get("EDUBRIDGE_TRANSLATION_URL", "")
+EDUBRIDGE_TRANSLATION_MODEL = os.environ.get("EDUBRIDGE_TRANSLATION_MODEL", "")
+EDUBRIDGE_TRANSLATION_API_KEY = os.environ.get("EDUBRIDGE_TRANSLATION_API_KEY", "")
+EDUBRIDGE_TRANSLATION_TIMEOUT = float(os.environ.get("EDUBRIDGE_TRANSLATION_TIMEOUT", "60"))
+
 # xAPI batches and attachments, item-bank packages: larger than Django's 2.5 MB default.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
