@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -36,8 +37,22 @@ def ensure_venv() -> Path:
     python = VENV / "bin" / "python"
     if not python.exists():
         print(f"creating {VENV} with {' '.join(PINS)}", file=sys.stderr)
-        subprocess.run(["uv", "venv", str(VENV), "--python", "3.11"], check=True)
-        subprocess.run(["uv", "pip", "install", "--python", str(python), *PINS], check=True)
+        uv = shutil.which("uv") or next(
+            (str(p) for p in (ROOT / ".tools" / "bin" / "uv",) if p.exists()), None
+        )
+        if uv:
+            # --no-config: the project's [tool.uv] overrides (numpy>=2.1) must not reach the peer
+            subprocess.run([uv, "venv", "--no-config", str(VENV), "--python", "3.11"], check=True)
+            subprocess.run(
+                [uv, "pip", "install", "--no-config", "--python", str(python), *PINS], check=True
+            )
+        else:  # no uv on this machine: the standard library's venv and pip do the same
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+            pip = [str(python), "-m", "pip", "install", "--quiet"]
+            subprocess.run([*pip, "--upgrade", "pip", "setuptools", "wheel"], check=True)
+            # numpy first: pyBKT 1.4.1 compiles against it while building
+            subprocess.run([*pip, *PINS[1:]], check=True)
+            subprocess.run([*pip, "--no-build-isolation", PINS[0]], check=True)
     probe = subprocess.run(
         [str(python), "-c", "import pyBKT.fit.E_step, pyBKT; print('compiled')"],
         capture_output=True,

@@ -26,7 +26,7 @@ def test_json_lists_every_model_with_its_metrics(
     assert main(["--train", split[0], "--test", split[1], "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     names = [m["name"] for m in out["models"]]
-    assert names == ["bkt", "bkt-forget", "pfa", "history-lr"]
+    assert names == ["bkt", "bkt-forget", "pfa", "history-lr", "context-lr"]
     for m in out["models"]:
         for key in ("auc", "rmse", "log_loss", "accuracy", "fit_seconds", "predict_seconds"):
             assert isinstance(m[key], float)

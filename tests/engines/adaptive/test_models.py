@@ -16,6 +16,8 @@ from edubridge.engines.adaptive.features import HistoryState, assemble, history_
 from edubridge.engines.adaptive.interface import Learner, LearnerModel
 from edubridge.engines.adaptive.models import (
     BKTModel,
+    ContextConfig,
+    ContextLRModel,
     HistoryConfig,
     HistoryLRModel,
     ParameterError,
@@ -33,10 +35,12 @@ SEQS = bkt_sequences(
 LOG = ResponseLog.from_sequences(SEQS)
 FAST = HistoryConfig(bkt=BKTConfig(restarts=1, max_iter=10))
 HISTORY = HistoryLRModel.fit(LOG, FAST)
+CONTEXT = ContextLRModel.fit(LOG, ContextConfig(bkt=FAST.bkt, context_l2=5.0))
 MODELS: list[LearnerModel] = [
     BKTModel.fit(LOG, BKTConfig(restarts=1, max_iter=10)),
     PFAModel.fit(LOG),
     HISTORY,
+    CONTEXT,
 ]
 
 answers = st.lists(st.tuples(st.sampled_from([1, 2, 3, 4]), st.booleans()), min_size=1, max_size=25)
@@ -77,6 +81,40 @@ def test_no_prediction_depends_on_later_answers(history: list[tuple[int, bool]],
         ResponseLog.from_sequences([([s for s, _ in flipped], [int(o) for _, o in flipped])])
     )
     assert np.array_equal(a[: cut + 1], b[: cut + 1])
+
+
+@settings(max_examples=30, deadline=None)
+@given(answers, answers, st.integers(min_value=0, max_value=24))
+def test_context_model_never_looks_at_later_skills_or_answers(
+    history: list[tuple[int, bool]], other: list[tuple[int, bool]], cut: int
+) -> None:
+    """Replacing everything after answer ``cut`` (skills and outcomes) leaves answers <= cut."""
+    cut = min(cut, len(history) - 1)
+    changed = [*history[: cut + 1], *other]
+
+    def scored(h: list[tuple[int, bool]]) -> np.ndarray:
+        log = ResponseLog.from_sequences([([s for s, _ in h], [int(o) for _, o in h])])
+        return CONTEXT.predict_log(log)
+
+    # equal up to rounding: BLAS may sum a longer log in another order (last-bit differences)
+    assert np.allclose(scored(history)[: cut + 1], scored(changed)[: cut + 1], rtol=0, atol=1e-12)
+
+
+def test_context_terms_are_fitted_and_move_predictions() -> None:
+    assert np.abs(CONTEXT.context.seen).max() > 0.0
+    assert np.abs(CONTEXT.context.prev).max() > 0.0
+    learner = CONTEXT.new_learner()
+    fresh = learner.context.term(0, CONTEXT.skills[0])
+    assert fresh == 0.0  # nothing practised yet: no context
+    learner.observe(CONTEXT.skills[1], "i", True)
+    assert learner.context.term(0, CONTEXT.skills[0]) != 0.0
+
+
+def test_context_parameters_of_the_wrong_shape_are_refused() -> None:
+    exported = CONTEXT.export_parameters()
+    exported["context"]["seen"] = [[0.0]]
+    with pytest.raises(ParameterError):
+        ContextLRModel.from_parameters(exported)
 
 
 @settings(max_examples=30, deadline=None)

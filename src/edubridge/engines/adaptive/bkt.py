@@ -128,25 +128,31 @@ def _merge_identical(log: ResponseLog, param: IntArray) -> tuple[ResponseLog, In
     order = np.argsort(group, kind="stable")
     sorted_group = group[order]
     starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
-    outcomes = np.split(log.correct[order].astype(np.uint8), starts[1:])
+    ends = np.r_[starts[1:], sorted_group.shape[0]]
+    data = log.correct[order].astype(np.uint8)
+    buffer = data.tobytes()  # one byte per outcome: slicing bytes is far cheaper than np.split
     rows = param[order][starts]
     seen: dict[tuple[int, bytes], int] = {}
-    kept: list[int] = []
-    weights: list[float] = []
-    for i, (row, seq) in enumerate(zip(rows.tolist(), outcomes, strict=True)):
-        key = (row, seq.tobytes())
+    keep = np.zeros(starts.shape[0], dtype=bool)
+    owner = np.empty(starts.shape[0], dtype=np.int64)
+    for i, (row, a, b) in enumerate(
+        zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True)
+    ):
+        key = (row, buffer[a:b])
         j = seen.get(key)
         if j is None:
-            seen[key] = len(kept)
-            kept.append(i)
-            weights.append(1.0)
+            seen[key] = i
+            keep[i] = True
+            owner[i] = i
         else:
-            weights[j] += 1.0
-    lengths = np.array([outcomes[i].shape[0] for i in kept], dtype=np.int64)
-    learner = np.repeat(np.arange(len(kept), dtype=np.int64), lengths)
-    correct = np.concatenate([outcomes[i] for i in kept]).astype(np.int64)
+            owner[i] = j
+    counts = np.bincount(owner, minlength=starts.shape[0]).astype(np.float64)
+    kept = np.flatnonzero(keep)
+    lengths = (ends - starts)[kept]
+    learner = np.repeat(np.arange(kept.shape[0], dtype=np.int64), lengths)
+    correct = data[np.repeat(keep, ends - starts)].astype(np.int64)
     new_param = np.repeat(rows[kept], lengths)
-    weight = np.repeat(np.asarray(weights), lengths)
+    weight = np.repeat(counts[kept], lengths)
     return ResponseLog(learner, new_param.copy(), correct), new_param, weight
 
 

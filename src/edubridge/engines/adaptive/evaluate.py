@@ -19,7 +19,14 @@ from edubridge.engines.adaptive.bkt import BKTConfig
 from edubridge.engines.adaptive.data import ResponseLog
 from edubridge.engines.adaptive.interface import LearnerModel, ModelCard
 from edubridge.engines.adaptive.metrics import scores
-from edubridge.engines.adaptive.models import BKTModel, HistoryConfig, HistoryLRModel, PFAModel
+from edubridge.engines.adaptive.models import (
+    BKTModel,
+    ContextConfig,
+    ContextLRModel,
+    HistoryConfig,
+    HistoryLRModel,
+    PFAModel,
+)
 from edubridge.engines.adaptive.ragged import group_starts
 
 Fitter = Callable[[ResponseLog], LearnerModel]
@@ -30,6 +37,7 @@ CANDIDATES: dict[str, Fitter] = {
     "bkt-forget": lambda log: BKTModel.fit(log, BKTConfig(forgets=True)),
     "pfa": lambda log: PFAModel.fit(log),
     "history-lr": lambda log: HistoryLRModel.fit(log, HistoryConfig()),
+    "context-lr": lambda log: ContextLRModel.fit(log, ContextConfig()),
 }
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Self
 
 import numpy as np
@@ -27,6 +27,8 @@ from edubridge.engines.adaptive.bkt import (
     bkt_update,
     fit_bkt,
 )
+from edubridge.engines.adaptive.context import ContextState, ContextWeights, fit_context
+from edubridge.engines.adaptive.context import layout as context_layout
 from edubridge.engines.adaptive.data import ResponseLog
 from edubridge.engines.adaptive.interface import INTERFACE_VERSION, ItemId, ModelCard
 from edubridge.engines.adaptive.logistic import LogisticFit, fit_logistic
@@ -253,6 +255,10 @@ class HistoryLearner(_LearnerBase):
 
     def skill_state(self, skills: IntArray) -> tuple[FloatArray, FloatArray]:
         """All skills at once: cached per-skill parts + one learner-wide shift (separable)."""
+        z, mastery = self._skill_logits(skills)
+        return np.asarray(expit(z), dtype=np.float64), mastery
+
+    def _skill_logits(self, skills: IntArray) -> tuple[FloatArray, FloatArray]:
         rows, pos = self.model.bkt.rows_for(skills)
         z = self.model.default_logit[rows]
         # the only skill column that moves without an answer on the skill is the gap since it
@@ -267,9 +273,9 @@ class HistoryLearner(_LearnerBase):
         z = z + self.model.learner_shift(self.history)
         prev = self.history.prev_skill
         if prev is not None and prev in pos:
-            z[pos[prev]] = self._logit(prev)
+            z[pos[prev]] = HistoryLearner._logit(self, prev)  # without a subclass's extra terms
         _, mastery = self.bkt.skill_state(skills)
-        return np.asarray(expit(z), dtype=np.float64), mastery
+        return z, mastery
 
     def explain(self, skill: int) -> str:
         raw = self.history.raw_for(skill, 0.0, 0.0)
@@ -319,6 +325,14 @@ class HistoryLRModel:
 
     name = "history-lr"
     version = f"history-lr-{INTERFACE_VERSION}"
+    #: The dense feature columns and those among them that depend on the learner only;
+    #: a subclass with more columns overrides both and :meth:`_assemble`.
+    feature_names: tuple[str, ...] = feat.FEATURE_NAMES
+    learner_columns: frozenset[str] = _LEARNER_COLUMNS
+
+    @staticmethod
+    def _assemble(raw: dict[str, FloatArray]) -> FloatArray:
+        return feat.assemble(raw)
 
     def __init__(
         self,
@@ -336,12 +350,12 @@ class HistoryLRModel:
         self.skills = list(bkt.params.skills)
         self._row = {s: i for i, s in enumerate(self.skills)}
         self.metrics: dict[str, float] = {}
-        learner_mask = np.array([n in _LEARNER_COLUMNS for n in feat.FEATURE_NAMES])
+        learner_mask = np.array([n in self.learner_columns for n in self.feature_names])
         self._learner_w = np.where(learner_mask, lr.dense / lr.scale, 0.0)
-        gap_col = feat.FEATURE_NAMES.index("log_answers_since_skill_last_seen")
+        gap_col = self.feature_names.index("log_answers_since_skill_last_seen")
         self.gap_weight = float(lr.dense[gap_col] / lr.scale[gap_col])
         self._reference = feat.HistoryState()
-        fresh_row = feat.assemble(
+        fresh_row = self._assemble(
             {k: np.array([v]) for k, v in self._reference.raw_for(-2, 0.5, 0.5).items()}
         )[0]
         self._fresh_shift = float(fresh_row @ self._learner_w)
@@ -358,13 +372,13 @@ class HistoryLRModel:
         return self.skill_rate.get(skill, self.global_rate)
 
     def logit_rows(self, raw: dict[str, FloatArray], skills: Sequence[int]) -> FloatArray:
-        x = feat.assemble(raw)
+        x = self._assemble(raw)
         rows = np.array([self._row.get(s, -1) for s in skills], dtype=np.int64)
         return self.lr.logit(x, rows, np.log1p(raw["s_c"]), np.log1p(raw["s_n"] - raw["s_c"]))
 
     def learner_shift(self, history: feat.HistoryState) -> float:
         """Learner-wide part of the logit relative to a fresh learner (skill columns cancel)."""
-        actual = feat.assemble(
+        actual = self._assemble(
             {k: np.array([v]) for k, v in history.raw_for(-2, 0.5, 0.5).items()}
         )[0]
         return float(actual @ self._learner_w) - self._fresh_shift
@@ -381,6 +395,14 @@ class HistoryLRModel:
     @classmethod
     def fit(cls, log: ResponseLog, config: HistoryConfig | None = None) -> Self:
         config = config or HistoryConfig()
+        bkt, skill_rate, global_rate, lr, _ = cls._fit_parts(log, config)
+        return cls(bkt, skill_rate, global_rate, lr, config)
+
+    @classmethod
+    def _fit_parts(
+        cls, log: ResponseLog, config: HistoryConfig
+    ) -> tuple[BKTModel, dict[int, float], float, LogisticFit, dict[str, FloatArray]]:
+        """BKT, skill rates and the logistic fit; also the raw history of ``log``."""
         bkt = BKTModel.fit(log, config.bkt)
         skills, idx = np.unique(log.skill, return_inverse=True)
         rate = np.bincount(idx, weights=log.correct) / np.bincount(idx)
@@ -393,7 +415,7 @@ class HistoryLRModel:
         if log.n_responses > config.max_rows:
             rng = np.random.default_rng(config.seed)
             chosen = np.sort(rng.choice(log.n_responses, config.max_rows, replace=False))
-        x = feat.assemble({name: values[chosen] for name, values in raw.items()})
+        x = cls._assemble({name: values[chosen] for name, values in raw.items()})
         lr = fit_logistic(
             x,
             log.correct[chosen].astype(np.float64),
@@ -404,19 +426,24 @@ class HistoryLRModel:
             l2=config.l2,
             max_iter=config.max_iter,
         )
-        return cls(bkt, skill_rate, global_rate, lr, config)
+        return bkt, skill_rate, global_rate, lr, raw
 
     def predict_log(self, log: ResponseLog) -> FloatArray:
+        z, _ = self._predict_logit(log)
+        return np.asarray(expit(z), dtype=np.float64)
+
+    def _predict_logit(self, log: ResponseLog) -> tuple[FloatArray, IntArray]:
+        """Logit of every response of ``log`` and its skill row (-1: skill unseen in fit)."""
         base = np.array([self.base_rate(int(s)) for s in np.unique(log.skill)])
         base_of = base[np.searchsorted(np.unique(log.skill), log.skill)]
-        x, raw = _design(self.bkt, log, base_of)
+        x, raw = _design(self.bkt, log, base_of, self._assemble)
         known = np.array(self.skills, dtype=np.int64)
         rows = np.searchsorted(known, log.skill)
         rows = np.where(
             (rows < len(known)) & (known[np.minimum(rows, len(known) - 1)] == log.skill), rows, -1
         )
         z = self.lr.logit(x, rows, np.log1p(raw["s_c"]), np.log1p(raw["s_n"] - raw["s_c"]))
-        return np.asarray(expit(z), dtype=np.float64)
+        return z, rows
 
     def new_learner(self, mastery_threshold: float = 0.95) -> HistoryLearner:
         return HistoryLearner(
@@ -430,7 +457,7 @@ class HistoryLRModel:
             "model": self.name,
             "interface_version": INTERFACE_VERSION,
             "version": self.version,
-            "features": list(feat.FEATURE_NAMES),
+            "features": list(self.feature_names),
             "bkt": self.bkt.export_parameters(),
             "skill_rate": {str(k): v for k, v in self.skill_rate.items()},
             "global_rate": self.global_rate,
@@ -446,7 +473,7 @@ class HistoryLRModel:
     @classmethod
     def from_parameters(cls, data: dict[str, Any]) -> Self:
         _check_header(data, cls.name)
-        if list(data["features"]) != list(feat.FEATURE_NAMES):
+        if list(data["features"]) != list(cls.feature_names):
             raise ParameterError("feature list differs from this code's; refit the model")
         bkt = BKTModel.from_parameters(data["bkt"])
         c = data["config"]
@@ -463,7 +490,13 @@ class HistoryLRModel:
             float(data["global_rate"]),
             LogisticFit.from_dict(data["logistic"]),
             config,
+            **cls._extra_from_parameters(data),
         )
+
+    @classmethod
+    def _extra_from_parameters(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """Constructor arguments a subclass adds (none here)."""
+        return {}
 
     def model_card(self) -> ModelCard:
         return ModelCard(
@@ -603,8 +636,155 @@ class PFAModel:
 
 
 def _design(
-    bkt: BKTModel, log: ResponseLog, base_rate: FloatArray
+    bkt: BKTModel,
+    log: ResponseLog,
+    base_rate: FloatArray,
+    assemble: Callable[[dict[str, FloatArray]], FloatArray] = feat.assemble,
 ) -> tuple[FloatArray, dict[str, FloatArray]]:
     p, k = bkt_trace(bkt.params, log)
     raw = feat.history_raw(log, p, k, base_rate)
-    return feat.assemble(raw), raw
+    return assemble(raw), raw
+
+
+# ---------------------------------------------------------------------- context-logistic
+
+
+@dataclass(frozen=True)
+class ContextConfig(HistoryConfig):
+    """Options of :class:`ContextLRModel`: the history options plus the context fit's."""
+
+    context_l2: float = 100.0
+    context_hessian_rows: int = 400
+
+
+@dataclass
+class ContextLearner(HistoryLearner):
+    """:class:`HistoryLearner` plus the skill-context term (:mod:`context`), O(K) per answer."""
+
+    context: ContextState = field(kw_only=True)
+
+    def _row(self, skill: int) -> int:
+        return self.model._row.get(skill, -1)
+
+    def _logit(self, skill: int) -> float:
+        return super()._logit(skill) + self.context.term(self._row(skill), skill)
+
+    def observe(self, skill: int, item: ItemId, correct: bool, at: float | None = None) -> None:
+        super().observe(skill, item, correct, at)
+        self.context.observe(self._row(skill), skill)
+
+    def _skill_logits(self, skills: IntArray) -> tuple[FloatArray, FloatArray]:
+        z, mastery = super()._skill_logits(skills)
+        rows, _ = self.model.bkt.rows_for(skills)
+        rows = np.where(rows < len(self.model.skills), rows, -1)
+        return z + self.context.terms(rows, skills), mastery
+
+
+class ContextLRModel(HistoryLRModel):
+    """The history model with count bins plus skill-context terms (ADR 0011).
+
+    Same features as ``history-lr`` plus one-hot bins of the counts whose effect is not
+    log-linear, and, on top of its logit, which skills the learner practised before and the
+    skill of the previous run (:mod:`context`), each weighted per target skill.
+    """
+
+    name = "context-lr"
+    version = f"context-lr-{INTERFACE_VERSION}"
+    feature_names = feat.BINNED_FEATURE_NAMES
+    learner_columns = _LEARNER_COLUMNS | feat.LEARNER_BIN_NAMES
+
+    @staticmethod
+    def _assemble(raw: dict[str, FloatArray]) -> FloatArray:
+        return feat.assemble_binned(raw)
+
+    def __init__(
+        self,
+        bkt: BKTModel,
+        skill_rate: dict[int, float],
+        global_rate: float,
+        lr: LogisticFit,
+        config: HistoryConfig,
+        context: ContextWeights | None = None,
+    ) -> None:
+        super().__init__(bkt, skill_rate, global_rate, lr, config)
+        k = len(self.skills)
+        self.context = context or ContextWeights(np.zeros((k, k)), np.zeros((k, k)))
+        if self.context.seen.shape != (k, k):
+            raise ParameterError("context weights do not match the model's skills")
+
+    @classmethod
+    def fit(cls, log: ResponseLog, config: HistoryConfig | None = None) -> Self:
+        if not isinstance(config, ContextConfig):
+            base = config or HistoryConfig()
+            config = ContextConfig(**{f.name: getattr(base, f.name) for f in fields(HistoryConfig)})
+        bkt, skill_rate, global_rate, lr, raw = cls._fit_parts(log, config)
+        skills = np.array(bkt.params.skills, dtype=np.int64)
+        rows = np.searchsorted(skills, log.skill).astype(np.int64)  # every training skill
+        offset = np.empty(log.n_responses)
+        step = 65_536
+        for a in range(0, log.n_responses, step):
+            part = {name: values[a : a + step] for name, values in raw.items()}
+            offset[a : a + step] = lr.logit(
+                cls._assemble(part),
+                rows[a : a + step],
+                np.log1p(part["s_c"]),
+                np.log1p(part["s_n"] - part["s_c"]),
+            )
+        weights = fit_context(
+            context_layout(log.learner, log.skill, rows),
+            offset,
+            log.correct.astype(np.float64),
+            len(skills),
+            l2=config.context_l2,
+            hessian_rows=config.context_hessian_rows,
+            seed=config.seed,
+        )
+        return cls(bkt, skill_rate, global_rate, lr, config, weights)
+
+    def predict_log(self, log: ResponseLog) -> FloatArray:
+        z, rows = self._predict_logit(log)
+        z = z + self.context.logit(context_layout(log.learner, log.skill, rows))
+        return np.asarray(expit(z), dtype=np.float64)
+
+    def new_learner(self, mastery_threshold: float = 0.95) -> ContextLearner:
+        return ContextLearner(
+            mastery_threshold=mastery_threshold,
+            model=self,
+            bkt=self.bkt.new_learner(mastery_threshold),
+            context=ContextState(self.context),
+        )
+
+    def export_parameters(self) -> dict[str, Any]:
+        out = super().export_parameters()
+        out["context"] = self.context.to_dict()
+        config = self.config
+        if isinstance(config, ContextConfig):
+            out["config"]["context_l2"] = config.context_l2
+            out["config"]["context_hessian_rows"] = config.context_hessian_rows
+        return out
+
+    @classmethod
+    def _extra_from_parameters(cls, data: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return {"context": ContextWeights.from_dict(data["context"])}
+        except (KeyError, ValueError) as exc:
+            raise ParameterError(f"context weights missing or malformed: {exc}") from None
+
+    def model_card(self) -> ModelCard:
+        card = super().model_card()
+        return replace(
+            card,
+            intended_use=(
+                "Predict whether a learner's next answer on a skill will be right, to keep "
+                "practice inside the target success band (the most accurate model measured on "
+                "ASSISTments 2015); mastery bars use its BKT component."
+            ),
+            limits=(
+                *card.limits,
+                "uses which skills a learner practised before (not only how well): on the "
+                "training population this stands for class and curriculum; a deployment whose "
+                "assignment patterns differ must be refitted (selection does this)",
+                "the context weights of a skill pair never practised together in training are "
+                "zero (no transfer assumed)",
+            ),
+        )
