@@ -141,7 +141,7 @@ def _build(teacher: User, bank: Bank) -> None:
         reason=record.reason + " (demo: history-lr left out to keep loading fast)",
         selection=selection,
     )
-    services._model_from.cache_clear()
+    services.forget_fitted()
 
     items = {
         i.pk: i for i in Item.objects.filter(pk__in=list(pb.item_skill)).select_related("bank")

@@ -58,7 +58,12 @@ def _learner(request: HttpRequest, classroom_id: int) -> tuple[User, Classroom]:
     user = request.user
     if not isinstance(user, User) or not user_has_permission(user, Permission.PRACTISE):
         raise HttpError(403, "needs the permission practise")
-    classroom = selectors.classrooms_of(user).filter(pk=classroom_id).first()
+    classroom = (
+        Classroom.objects.select_related("bank")
+        .filter(pk=classroom_id, learners=user)
+        .order_by()
+        .first()
+    )
     if classroom is None:
         raise HttpError(404, "you are not a learner in this class")
     return user, classroom

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -74,10 +74,38 @@ def _model_from(pk: int) -> LearnerModel:
 _DEFAULT: list[BKTModel] = []
 
 
+#: How long a process trusts its idea of the newest fitted model (seconds); a refit in another
+#: process is picked up within this time, and stored learner states self-correct (replay).
+MODEL_TTL = 2.0
+_NEWEST: list[tuple[float, FittedModel | None]] = []
+
+
+def _newest_fitted() -> FittedModel | None:
+    now = time.monotonic()
+    if _NEWEST and now - _NEWEST[0][0] < MODEL_TTL:
+        return _NEWEST[0][1]
+    row = FittedModel.objects.only("pk", "name", "version").first()
+    _NEWEST[:] = [(now, row)]
+    return row
+
+
+def forget_fitted() -> None:
+    """Drop the cached newest model (after a refit in this process)."""
+    _NEWEST.clear()
+    _model_from.cache_clear()
+
+
 def current_model() -> tuple[LearnerModel, FittedModel | None]:
     """The newest fitted model of this deployment (the one chosen by the last refit), else
-    BKT with the documented default parameters. One indexed query; parameters are cached."""
-    row = FittedModel.objects.only("pk", "name", "version").first()
+    BKT with the documented default parameters. Parameters are parsed once per process; the
+    newest row is looked up at most every MODEL_TTL seconds."""
+    row = _newest_fitted()
+    if row is not None:
+        try:
+            return _model_from(row.pk), row
+        except FittedModel.DoesNotExist:  # deleted (or rolled back) since it was cached
+            forget_fitted()
+            row = _newest_fitted()
     if row is None:
         if not _DEFAULT:
             _DEFAULT.append(default_model())
@@ -92,6 +120,7 @@ class PracticeBank:
     engine: ItemBank
     skills: dict[int, Skill]
     item_skill: dict[int, int]  # catalogue Item pk -> skill id
+    items: dict[int, Item]  # the practisable items (immutable while the bank version stands)
 
 
 def _skill_label(identifier: str, fallback: str) -> tuple[str, str]:
@@ -142,6 +171,8 @@ def practice_bank(bank: Bank) -> PracticeBank:
     if cached is not None:
         return cached
     items = [i for i in bank.items.order_by("position") if i.interaction_type in SUPPORTED]
+    for i in items:
+        i.bank = bank  # the statement's activity id needs the bank's slug
     by_pk = {i.pk: i for i in items}
     identifiers = skills_for(items)
     if not identifiers:
@@ -160,7 +191,12 @@ def practice_bank(bank: Bank) -> PracticeBank:
         prerequisites=prereqs,
         skill_names={s.pk: s.label for s in skills.values()},
     )
-    result = PracticeBank(engine, {s.pk: s for s in skills.values()}, item_skill)
+    result = PracticeBank(
+        engine,
+        {s.pk: s for s in skills.values()},
+        item_skill,
+        {pk: by_pk[pk] for pk in item_skill},
+    )
     _BANKS[key] = result
     return result
 
@@ -237,15 +273,28 @@ def next_item(*, user: User, classroom: Classroom, test_out: int | None = None) 
         "numbers": {**rec.numbers, "skill": rec.skill},
         "hints_shown": 0,
     }
-    row, _created = Pending.objects.update_or_create(
-        learner=user, classroom=classroom, defaults=values
-    )
-    return Pending.objects.select_related("item").get(pk=row.pk)
+    row: Pending | None = None
+    if found is None:
+        # the usual case (the last item was answered): one INSERT, no transaction round trips
+        try:
+            with transaction.atomic():
+                row = Pending.objects.create(learner=user, classroom=classroom, **values)
+        except IntegrityError:  # a concurrent request of the same learner made one meanwhile
+            row = None
+    if row is None:
+        row, _created = Pending.objects.update_or_create(
+            learner=user, classroom=classroom, defaults=values
+        )
+    item = bank.items.get(row.item_id)
+    if item is None:
+        return Pending.objects.select_related("item").get(pk=row.pk)
+    row.item = item
+    return row
 
 
 def open_assignments(classroom: Classroom) -> list[Assignment]:
     """The class's assignments, earliest due first (no due date last), items prefetched."""
-    rows = list(classroom.assignments.prefetch_related("items").select_related("skill"))
+    rows = list(Assignment.objects.filter(classroom_id=classroom.pk).prefetch_related("items"))
     rows.sort(key=lambda a: (a.due is None, a.due or date.max, a.created_at, a.pk))
     return rows
 
@@ -441,8 +490,8 @@ def answer_submit(*, user: User, classroom: Classroom, item_id: int, response: s
     with transaction.atomic():
         pending = (
             Pending.objects.select_for_update()
-            .select_related("item__bank")
             .filter(learner=user, classroom=classroom)
+            .order_by()
             .first()
         )
         if pending is None or pending.item_id != item_id:
@@ -451,18 +500,13 @@ def answer_submit(*, user: User, classroom: Classroom, item_id: int, response: s
                     "This item was already answered or was not offered to you; here is your next one."
                 )
             )
-        item = pending.item
-        correct = check_response(item, response)
         bank = practice_bank(classroom.bank)
+        item = bank.items.get(pending.item_id) or pending.item
+        correct = check_response(item, response)
         skill_id = bank.item_skill[item.pk]
         model, fitted = current_model()
         now = timezone.now()
         learner = learner_state(user, model, fitted, lock=True)
-        state = (
-            LearnerSkillState.objects.select_for_update()
-            .filter(learner=user, skill_id=skill_id)
-            .first()
-        )
         before = learner.mastery(skill_id)
         learner.observe(skill_id, item.pk, correct, now.timestamp())
         after = learner.mastery(skill_id)
@@ -472,19 +516,27 @@ def answer_submit(*, user: User, classroom: Classroom, item_id: int, response: s
         new_state = {
             "known": after,
             "last_seen": now.timestamp(),
-            "reviews_passed": learner.reviews_passed.get(skill_id, 0)
-            if hasattr(learner, "reviews_passed")
-            else 0,
+            "reviews_passed": getattr(learner, "reviews_passed", {}).get(skill_id, 0),
             "model": getattr(model, "name", ""),
         }
-        if state is None:
-            state = LearnerSkillState(learner=user, skill_id=skill_id, updated_at=now)
-        state.state = new_state
-        state.mastery = after
-        state.answers += 1
-        state.right += int(correct)
-        state.updated_at = now
-        state.save()
+        # one UPDATE with the counters incremented in SQL; the first answer on a skill inserts
+        updated = LearnerSkillState.objects.filter(learner=user, skill_id=skill_id).update(
+            state=new_state,
+            mastery=after,
+            answers=F("answers") + 1,
+            right=F("right") + int(correct),
+            updated_at=now,
+        )
+        if not updated:
+            LearnerSkillState.objects.create(
+                learner=user,
+                skill_id=skill_id,
+                state=new_state,
+                mastery=after,
+                answers=1,
+                right=int(correct),
+                updated_at=now,
+            )
         statement = build_statement(
             user=user, item=item, correct=correct, response=response.strip(), at=now
         )
@@ -769,7 +821,7 @@ def _refit(job: RefitJob, *, min_answers: int, folds: int) -> FittedModel:
             reason=reason,
             selection=selection,
         )
-    _model_from.cache_clear()
+    forget_fitted()
     _progress(job, _("updating every learner's state"), 3, total)
     learners_rescore(fitted=fitted, user_ids=user_ids)
     return fitted

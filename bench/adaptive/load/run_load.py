@@ -1,0 +1,304 @@
+"""HTTP load test of the practice loop: N concurrent learners, each getting the next item and
+posting an answer, against a node served by gunicorn exactly as ``edubridge serve`` serves it.
+
+    .venv/bin/python bench/adaptive/load/run_load.py --db sqlite
+    .venv/bin/python bench/adaptive/load/run_load.py --db postgres   # postgres://postgres@127.0.0.1:5432
+
+The load generator is standard-library asyncio (one keep-alive connection per learner, raw
+HTTP/1.1), so it needs nothing beyond the project's own environment. It runs on the same machine
+as the server, so it takes CPU from it; the script prints the load average before and after.
+PostgreSQL runs use their own database (``edubridge_load``, dropped and created), never ``test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+PY = sys.executable
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_DB = "edubridge_load"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run(cmd: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"failed: {' '.join(cmd)}\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return done.stdout
+
+
+def prepare(db: str, data_dir: Path, learners: int, reuse: bool) -> tuple[dict[str, str], dict]:  # type: ignore[type-arg]
+    saved = data_dir / "setup.json"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "edubridge.core.settings",
+        "EDUBRIDGE_DATA_DIR": str(data_dir),
+        "EDUBRIDGE_TASK_QUEUE": "edubridge-load",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    if db == "postgres":
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+    if reuse and saved.exists():
+        return env, json.loads(saved.read_text())
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    if db == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+            conn.execute(f"CREATE DATABASE {PG_DB}")
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+    edubridge = str(Path(PY).with_name("edubridge"))
+    t = time.perf_counter()
+    run([edubridge, "migrate", "-v0"], env)
+    out = run([PY, str(Path(__file__).with_name("setup_learners.py")), str(learners)], env)
+    setup = json.loads(out.strip().splitlines()[-1])
+    saved.write_text(json.dumps(setup))
+    print(
+        f"setup ({db}): migrate + demo class + {learners} learners in {time.perf_counter() - t:.0f} s"
+    )
+    return env, setup
+
+
+class Conn:
+    """One keep-alive HTTP/1.1 connection (the server is gunicorn on loopback)."""
+
+    def __init__(self, port: int, key: str) -> None:
+        self.port, self.key = port, key
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        """One request; a keep-alive connection the server closed meanwhile is reopened once
+        (gunicorn closes idle connections after 2 s, shorter than a learner's think time)."""
+        try:
+            return await self._request(method, path, body)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            if self.writer is not None:
+                self.writer.close()
+            self.writer = None
+            return await self._request(method, path, body)
+
+    async def _request(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: {self.key}\r\n"
+            f"Accept: application/json\r\nContent-Length: {len(body)}\r\n"
+            + ("Content-Type: application/json\r\n" if body else "")
+            + "\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        await self.writer.drain()
+        assert self.reader is not None
+        status_line = await self.reader.readline()
+        if not status_line:
+            self.writer = None
+            raise ConnectionError("closed")
+        status = int(status_line.split()[1])
+        length, close = 0, False
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value.strip())
+            elif name.lower() == "connection" and value.strip().lower() == "close":
+                close = True
+        data = await self.reader.readexactly(length) if length else b""
+        if close:
+            self.writer.close()
+            self.writer = None
+        return status, data
+
+
+async def learner_loop(
+    port: int,
+    key: str,
+    classroom: int,
+    until: float,
+    measure_from: float,
+    lat: dict[str, list[float]],
+    counts: dict[str, int],
+    rng: random.Random,
+    think: float,
+) -> None:
+    conn = Conn(port, key)
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))  # learners do not all start at once
+    while time.perf_counter() < until:
+        t0 = time.perf_counter()
+        status, data = await conn.request("GET", f"/api/adaptive/next?classroom={classroom}")
+        t1 = time.perf_counter()
+        if status != 200:
+            counts["errors"] += 1
+            counts[f"next {status}"] = counts.get(f"next {status}", 0) + 1
+            await asyncio.sleep(0.1)
+            continue
+        nxt = json.loads(data)
+        if t0 >= measure_from:
+            lat["next"].append(t1 - t0)
+        if nxt["item"] is None:
+            counts["finished"] += 1
+            return
+        values = (nxt["content"] or {}).get("correct_response", {}).get("values", ["0"])
+        response = str(values[0]) if rng.random() < 0.7 else "0"
+        if nxt["content"]["interaction"]["type"] == "choice" and response == "0":
+            choices = [c["id"] for c in nxt["content"]["interaction"]["choices"]]
+            response = rng.choice(choices)
+        body = json.dumps({"classroom": classroom, "item": nxt["item"], "response": response})
+        t2 = time.perf_counter()
+        status, data = await conn.request("POST", "/api/adaptive/answers", body.encode())
+        t3 = time.perf_counter()
+        if status != 201:
+            counts["errors"] += 1
+            counts[f"answer {status}"] = counts.get(f"answer {status}", 0) + 1
+            continue
+        if t2 >= measure_from:
+            lat["answer"].append(t3 - t2)
+            counts["answers"] += 1
+        if think:
+            # reading the feedback and the next item: exponential, mean ``think`` seconds
+            await asyncio.sleep(min(rng.expovariate(1 / think), 5 * think))
+
+
+def pct(xs: list[float], q: float) -> float:
+    if not xs:
+        return float("nan")
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))] * 1000
+
+
+async def load(port: int, setup: dict, duration: float, warmup: float, think: float) -> dict:  # type: ignore[type-arg]
+    lat: dict[str, list[float]] = {"next": [], "answer": []}
+    counts = {"answers": 0, "errors": 0, "finished": 0}
+    start = time.perf_counter()
+    measure_from = start + warmup
+    until = measure_from + duration
+    rng = random.Random(6)
+    await asyncio.gather(
+        *[
+            learner_loop(port, k, setup["classroom"], until, measure_from, lat, counts, rng, think)
+            for k in setup["keys"]
+        ]
+    )
+    both = lat["next"] + lat["answer"]
+    return {
+        "answers_per_second": counts["answers"] / duration,
+        "answers": counts["answers"],
+        "errors": counts["errors"],
+        "error_kinds": {k: v for k, v in counts.items() if " " in k},
+        "learners_finished": counts["finished"],
+        "next_p50_ms": pct(lat["next"], 0.5),
+        "next_p99_ms": pct(lat["next"], 0.99),
+        "answer_p50_ms": pct(lat["answer"], 0.5),
+        "answer_p99_ms": pct(lat["answer"], 0.99),
+        "all_p50_ms": pct(both, 0.5),
+        "all_p99_ms": pct(both, 0.99),
+        "all_mean_ms": statistics.fmean(both) * 1000 if both else float("nan"),
+    }
+
+
+def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    edubridge = str(Path(PY).with_name("edubridge"))
+    log = (Path(env["EDUBRIDGE_DATA_DIR"]) / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            edubridge,
+            "serve",
+            "--no-migrate",
+            "--no-worker",
+            "--port",
+            str(port),
+            "--web-workers",
+            str(workers),
+        ],
+        env={**env, "EDUBRIDGE_BASE_URL": f"http://127.0.0.1:{port}"},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    sys.exit("the server did not start")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument("--learners", type=int, default=100)
+    p.add_argument("--duration", type=float, default=30.0, help="measured seconds")
+    p.add_argument("--warmup", type=float, default=5.0)
+    p.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a learner spends between answer and next item (0: closed loop, "
+        "every learner asks again at once; measures saturation)",
+    )
+    p.add_argument(
+        "--reuse", action="store_true", help="reuse the node of the previous run (no setup)"
+    )
+    p.add_argument("--web-workers", type=int, default=2, help="as edubridge serve (default 2)")
+    p.add_argument("--data-dir", type=Path, default=ROOT / "var" / "bench-practice-load")
+    args = p.parse_args(argv)
+    env, setup = prepare(args.db, args.data_dir / args.db, args.learners, args.reuse)
+    print(f"load average before the run: {os.getloadavg()}")
+    port = free_port()
+    server = serve(env, port, args.web_workers)
+    try:
+        load_before = os.getloadavg()
+        result = asyncio.run(load(port, setup, args.duration, args.warmup, args.think))
+        load_after = os.getloadavg()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    result.update(
+        db=args.db,
+        learners=args.learners,
+        think_seconds=args.think,
+        web_workers=args.web_workers,
+        cpus=os.cpu_count(),
+        load_average_before=[round(x, 2) for x in load_before],
+        load_average_after=[round(x, 2) for x in load_after],
+    )
+    print(json.dumps(result, indent=2))
+    goal = result["all_p99_ms"] <= 50
+    print(
+        f"{args.db}, think {args.think:g} s: {result['answers_per_second']:.0f} answers/s, p50 {result['all_p50_ms']:.1f} ms, "
+        f"p99 {result['all_p99_ms']:.1f} ms (goal p99 <= 50 ms: {'met' if goal else 'NOT met'}); "
+        f"load average {load_before[0]:.2f} -> {load_after[0]:.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
