@@ -13,13 +13,13 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, override_settings
 
 from edubridge.core.identity import public_key_text
 from edubridge.engines.credentials.issue import IssuerKey, issue_achievement
 from edubridge.engines.credentials.multibase import public_key_multibase
 from edubridge.secretariat import services as secretariat
-from edubridge.training import services, views
+from edubridge.training import services
 from edubridge.training.selectors import credential_verify
 from edubridge.training.signing import context_loader, node_did_document, node_public_key
 
@@ -47,9 +47,11 @@ def test_the_node_serves_its_did_document_with_its_ed25519_multikey() -> None:
     assert method["type"] == "Multikey"
     assert method["publicKeyMultibase"] == public_key_multibase(node_public_key())
     assert document["assertionMethod"] == [method["id"]]
-    # The same view is what the project serves at /.well-known/did.json.
-    direct = views.did_document(RequestFactory().get("/.well-known/did.json"))
-    assert direct.status_code == 200
+    # did:web resolvers look for a host-only DID at /.well-known/did.json.
+    well_known = Client().get("/.well-known/did.json")
+    assert well_known.status_code == 200
+    assert well_known.json() == document
+    assert well_known["Access-Control-Allow-Origin"] == "*"
 
 
 @pytest.mark.usefixtures("as_did_web")

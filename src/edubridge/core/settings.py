@@ -186,6 +186,10 @@ NODE = {
 # Official schemas and contexts (QTI, CASE, Open Badges) are read from this folder at run time.
 EDUBRIDGE_STANDARDS_DIR = os.environ.get("EDUBRIDGE_STANDARDS_DIR")
 
+# The issuer id of credentials: "did:key" (self-contained) or "did:web" (the host of
+# EDUBRIDGE_BASE_URL, resolved through /.well-known/did.json). See ADR 0018.
+EDUBRIDGE_CREDENTIAL_ISSUER = os.environ.get("EDUBRIDGE_CREDENTIAL_ISSUER", "did:key")
+
 # An optional OpenAI-compatible chat endpoint for machine translation (localization drafts,
 # bulletins). Unset URL: no provider; translation stays a task for a person.
 EDUBRIDGE_TRANSLATION_URL = os.environ.get("EDUBRIDGE_TRANSLATION_URL", "")

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from edubridge.core import views
 from edubridge.core.http_api import api
+from edubridge.training import views as training_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit-log"),
     path("api-keys/", views.api_keys, name="api-keys"),
     path(".well-known/edubridge", views.well_known, name="well-known"),
+    path(".well-known/did.json", training_views.did_document, name="did-document"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
