@@ -173,6 +173,12 @@ def numbers_in(text: str, source_lang: str, target: str, currency: str) -> list[
     text = ANNOTATION.sub("", text)
     text = (DATE_ZH if source_lang == "zh" else DATE_EN).sub(" ", text)
     text = re.sub(r"(\d+)元(\d)角", r"\1.\2元", text)  # "2元5角" is one amount, 2.5 yuan
+    if source_lang == "zh":  # a coin named in a hundredth unit ("25美分硬币") is read in main units
+        text = re.sub(
+            r"(\d+)(美分|便士|哈拉拉|分)(?=硬币)",
+            lambda m: f"{Decimal(m.group(1)) / 100}{m.group(2)}",
+            text,
+        )
     loc = target.replace("-", "_")
     symbol, dec, grp = _symbols(currency, loc)
     out = []
@@ -203,8 +209,38 @@ def _symbols(currency: str, loc: str) -> tuple[str, str, str]:
     )
 
 
-def evaluate(expr: str, values: list[Fraction]) -> Fraction | None:
+# Unit definitions the gold author knows to be true (singular names in the draft's language).
+TRUE_DEFINITIONS = {
+    ("pound", "ounce"): 16, ("foot", "inch"): 12, ("yard", "foot"): 3, ("gallon", "quart"): 4,
+    ("kilogram", "gram"): 1000, ("meter", "centimeter"): 100, ("metre", "centimetre"): 100,
+    ("kilometer", "meter"): 1000, ("kilometre", "metre"): 1000, ("liter", "milliliter"): 1000,
+    ("litre", "millilitre"): 1000, ("meter", "millimeter"): 1000, ("jin", "gram"): 500,
+    ("kilogram", "jin"): 2, ("斤", "克"): 500, ("公斤", "克"): 1000, ("千克", "克"): 1000,
+    ("公斤", "斤"): 2, ("千克", "斤"): 2, ("米", "厘米"): 100, ("千米", "米"): 1000,
+    ("公里", "米"): 1000, ("升", "毫升"): 1000, ("英尺", "英寸"): 12, ("磅", "盎司"): 16,
+}  # fmt: skip
+DEFINITION = re.compile(r"(\d+)\s*([^\d=＝()（）]+?)\s*[=＝]\s*(\d+)\s*([^\d()（）.,，。]+)")
+
+
+def stated_factor(text: str) -> Fraction | None:
+    """F in the item's "1 A = F B" statement, when the statement is true; else None."""
+    m = DEFINITION.search(text)
+    if not m:
+        return None
+    a, b = m.group(2).strip(), m.group(4).strip()
+    a = {"feet": "foot", "inches": "inch"}.get(a, a)
+    b = {"feet": "foot", "inches": "inch"}.get(b, b)
+    key = (a[:-1] if a.endswith("s") else a, b[:-1] if b.endswith("s") else b)
+    key = (key[0], "inch" if key[1] == "inche" else key[1])
+    true = TRUE_DEFINITIONS.get(key)
+    factor = Fraction(int(m.group(3)), int(m.group(1)))
+    return factor if true is not None and factor == true else None
+
+
+def evaluate(expr: str, values: list[Fraction], factor: Fraction | None = None) -> Fraction | None:
     names = {f"n{i}": v for i, v in enumerate(values)}
+    if factor is not None:
+        names["F"] = factor
     try:
         code = compile(expr, "<gold>", "eval")
         for name in code.co_names:
@@ -390,7 +426,7 @@ def score_locale(
             nums = numbers_in(out["stem"], lang, target, currency)
             stated = stated_answer(out, lang, target, currency)
             expr = g.get("expr_localized", g["expr"]) if src != target else g["expr"]
-            got = evaluate(expr, nums)
+            got = evaluate(expr, nums, stated_factor(out["stem"]))
             score.answers_checked += 1
             if got is not None and stated is not None and got == stated:
                 score.answers_consistent += 1
@@ -412,6 +448,8 @@ def score_locale(
                     score.inconsistent_examples.append(f"{target} {g['id']}: template disagrees")
             # skill preservation
             src_nums = numbers_in(g["stem"], lang, src, CURRENCY_OF[src])
+            if src != target and "skill_values" in g:
+                src_nums = [Fraction(Decimal(str(v))) for v in g["skill_values"]]
             score.skill_checked += 1
             if len(src_nums) == len(nums) and all(
                 skill(a) == skill(b) for a, b in zip(src_nums, nums, strict=True)

@@ -268,3 +268,56 @@ def test_full_name_and_given_name_of_one_child_get_one_target() -> None:
     out = localize_items([item], Options(target="id-ID")).to_dict()
     assert len({c["to"] for c in _changes(out, "name")}) == 1
     assert "王" not in out["items"][0]["stem"]
+
+
+def _numeric(stem: str, answer: int, lang: str = "en-US") -> dict[str, Any]:
+    return {
+        "id": "c1",
+        "format": "edubridge-item/1",
+        "language": lang,
+        "stem": stem,
+        "grade": 4,
+        "subject": "mathematics",
+        "interaction": {"type": "numeric_entry", "tolerance": 0, "unit": None},
+        "correct_response": {"values": [answer]},
+    }
+
+
+def test_counted_coins_become_the_targets_coins_and_the_total_is_recomputed() -> None:
+    item = _numeric("Ryan has 3 quarters, 2 dimes and 4 pennies. How many cents does he have?", 99)
+    out = localize_items([item], Options(target="en-GB")).to_dict()
+    stem = out["items"][0]["stem"]
+    assert "3 coins of 20 pence, 2 coins of 10 pence and 4 coins of 1 pence" in stem
+    assert "How many pence" in stem
+    assert out["items"][0]["correct_response"]["values"] == [3 * 20 + 2 * 10 + 4]
+    coin_changes = [c for c in out["changes"] if c["kind"] == "currency" and "coin" in c["to"]]
+    assert len(coin_changes) == 3
+    assert all(c["needs_review"] for c in coin_changes)
+
+
+def test_without_coins_in_use_banknotes_are_counted_and_flagged() -> None:
+    item = _numeric("Ryan has 3 quarters and 2 dimes. How many cents does he have?", 95)
+    out = localize_items([item], Options(target="fa-IR")).to_dict()
+    assert "notes of" in out["items"][0]["stem"]
+    assert any("banknotes" in w for w in out["warnings"])
+
+
+def test_a_unit_definition_moves_whole_with_the_answer() -> None:
+    item = _numeric(
+        "A bag of flour weighs 5 pounds. How many ounces is that? (1 pound = 16 ounces)", 80
+    )
+    out = localize_items([item], Options(target="id-ID")).to_dict()
+    stem = out["items"][0]["stem"]
+    assert "(1 kilogram = 1000 grams)" in stem
+    assert "pound" not in stem
+    assert "ounce" not in stem
+    assert out["items"][0]["correct_response"]["values"] == [5000]
+
+
+def test_a_quantity_in_the_small_unit_is_rechosen_so_the_answer_stays() -> None:
+    item = _numeric(
+        "A box holds 48 ounces of rice. How many pounds is that? (1 pound = 16 ounces)", 3
+    )
+    out = localize_items([item], Options(target="hi-IN")).to_dict()
+    assert "3000 grams" in out["items"][0]["stem"]
+    assert out["items"][0]["correct_response"]["values"] == [3]

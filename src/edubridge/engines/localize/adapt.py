@@ -20,6 +20,7 @@ from typing import Any
 
 from . import calendars
 from .align import realign
+from .coins import choose_denominations, plan_definition
 from .expr import ExprError, evaluate, names_in
 from .extract import (
     ABBREVIATIONS,
@@ -179,6 +180,8 @@ class _ItemJob:
         # money written in a minor unit ("25 cents") stays in the target's minor unit ("20 pence")
         self.minor_mode = False
         self.template_spans: set[int] = set()  # ids of stem spans bound to template variables
+        # coins replaced by the target's: whether the question then counts in the minor unit
+        self.coin_minor: bool | None = None
 
     # ---- recording ----------------------------------------------------------------------
     def record(self, location: str, kind: str, from_: str, to: str, reason: str, **kw: Any) -> None:
@@ -463,6 +466,13 @@ class _ItemJob:
             "unknown; a person must set local amounts and check the answer."
         )
         uv = _unit_value(span)
+        if self.coin_minor is not None:
+            return (
+                self.currency_label(self.coin_minor),
+                False,
+                f"{base}; the question counts the adapted coins in "
+                f"{self.currency_label(self.coin_minor)}.",
+            )
         if uv >= 1:
             return (
                 self.currency_label(False),
@@ -563,8 +573,10 @@ class _ItemJob:
         )
 
     def coin_words(self) -> None:
-        """Warn about coins named in words ("4 quarters"): no pack says what replaces them."""
+        """Warn about coins named in words ("4 quarters") that were not replaced."""
         if not self.src_currency or self.src_currency == self.pack.currency:
+            return
+        if self.coin_minor is not None:
             return
         coins = COIN_WORDS.get(self.lang, {}).get(self.src_currency, ())
         found = sorted(
@@ -635,7 +647,16 @@ class _ItemJob:
         # units: quantities and bare unit words, in every field; an item that states a
         # conversion ("1 pound = 16 ounces") teaches those units: changing one side would make
         # the statement false, so its units stay and a person decides
+        coins = self.coin_item()
+        if coins is not None:
+            return coins
         fact = self.conversion_fact()
+        definition = self.conversion_spans()
+        if definition is not None:
+            handled, rel = self.definition_item(*definition)
+            if handled:
+                return rel
+            fact = None  # the target uses both units: nothing to convert
         if fact:
             self.warnings.append(
                 f"{self.id}: states a unit conversion ({fact}); units left as written, a person "
@@ -819,14 +840,366 @@ class _ItemJob:
         self.set_answer(answer_kind, answer, new_answer)
         return relation.expression if relation else None
 
+    # ---- coins and unit definitions ------------------------------------------------------
+    def coin_mentions(
+        self, stem: _Field
+    ) -> list[tuple[Span | None, Fraction, Span | None, int, int, Fraction]]:
+        """Coins counted in the stem: (count span, count, value span, start, end, value in main
+        units), where start..end is the text naming the coin ("quarters", "5角硬币")."""
+        out: list[tuple[Span | None, Fraction, Span | None, int, int, Fraction]] = []
+        text = stem.text
+        numbers = [s for s in stem.spans if s.kind in ("number", "money")]
+        if self.lang == "en" and self.src_pack is not None:
+            names = self.src_pack.coin_names("en")
+            if not names:
+                return []
+            pattern = (
+                r"\b("
+                + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                + r")\b"
+            )
+            for m in re.finditer(pattern, text, flags=re.IGNORECASE):
+                before = text[: m.start()]
+                count_span = next(
+                    (
+                        s
+                        for s in numbers
+                        if s.kind == "number"
+                        and s.end == len(before.rstrip())
+                        and before[s.end :].strip() == ""
+                    ),
+                    None,
+                )
+                if count_span is not None and count_span.value is not None:
+                    out.append(
+                        (
+                            count_span,
+                            count_span.value,
+                            None,
+                            m.start(),
+                            m.end(),
+                            names[m.group(1).lower()],
+                        )
+                    )
+                elif re.search(r"\b(a|an|one)\s+$", before, flags=re.IGNORECASE):
+                    out.append(
+                        (None, Fraction(1), None, m.start(), m.end(), names[m.group(1).lower()])
+                    )
+        elif self.lang == "zh":
+            for s in numbers:
+                if s.kind != "money" or s.value is None or not text.startswith("硬币", s.end):
+                    continue
+                value = s.value * _unit_value(s)
+                after = re.match(r"(\d+)\s*[枚个]", text[s.end + 2 :])
+                counted: Span | None = None
+                if after:
+                    at = s.end + 2 + after.start(1)
+                    counted = next((n for n in numbers if n.start == at), None)
+                else:
+                    lead = re.search(r"(\d+)\s*[枚个]$", text[: s.start])
+                    if lead:
+                        counted = next((n for n in numbers if n.start == lead.start(1)), None)
+                if counted is None or counted.value is None:
+                    return []
+                out.append((counted, counted.value, s, s.start, s.end + 2, value))
+        return out
+
+    def coin_item(self) -> str | None:
+        """Replace counted source coins by target coins and recompute the total; the relation
+        ("coins"), or None when the item is not a coin count the engine can verify."""
+        if not self.src_currency or self.src_currency == self.pack.currency:
+            return None
+        stem = self.fields[0]
+        mentions = self.coin_mentions(stem)
+        if not mentions:
+            return None
+        used = {id(m[0]) for m in mentions if m[0]} | {id(m[2]) for m in mentions if m[2]}
+        nums = numbers_of(stem.spans)
+        if any(id(s) not in used for s in nums) or any(
+            len(f.spans) and f is not stem and numbers_of(f.spans) for f in self.fields
+        ):
+            return None  # other numbers take part: the general path decides
+        answer, answer_kind = self.answer()
+        if answer is None or answer_kind not in ("numeric", "text"):
+            return None
+        total = sum((m[1] * m[5] for m in mentions), Fraction(0))
+        last = max(m[4] for m in mentions)
+        asked = [
+            _unit_value(s) for s in stem.spans if s.kind == "currency" and s.start >= last
+        ] or [Fraction(1), Fraction(1, 100)]
+        unit = next((u for u in asked if total / u == answer), None)
+        if unit is None:
+            return None  # the answer is not the coins' total: not guessed
+        counts: dict[Fraction, Fraction] = {}
+        for m in mentions:
+            counts[m[5]] = counts.get(m[5], Fraction(0)) + m[1]
+        source = sorted(counts)
+        minor = self.pack.minor_unit()
+        target_unit = Fraction(1, minor[0]) if unit < 1 and minor is not None else Fraction(1)
+        src_ppp = self.src_pack.ppp if self.src_pack else _ppp_of(self.src_currency)
+        ratio = self.pack.ppp / src_ppp
+        choice = None
+        if target_unit < 1:  # counted in the minor unit: coins below one main unit, as the source
+            choice = choose_denominations(
+                source, counts, self.pack, ratio, target_unit, Fraction(1)
+            )
+            if choice is None:
+                target_unit = Fraction(1)  # too few small coins: the total is counted in main units
+        if choice is None:
+            choice = choose_denominations(source, counts, self.pack, ratio, target_unit)
+        if choice is None:
+            return None
+        mapping = dict(zip(source, choice.values, strict=True))
+        self.coin_minor = target_unit < 1
+        where = self.pack.data["name"]
+        for _count_span, count, _value_span, start, end, value in mentions:
+            tgt = mapping[value]
+            note = tgt in choice.notes
+            amount = self.denomination_text(tgt)
+            src_text = stem.text[start:end]
+            if self.lang == "zh":
+                to = amount + ("纸币" if note else "硬币")
+            else:
+                word = "note" if note else "coin"
+                to = f"{word}{'' if count == 1 else 's'} of {amount}"
+            stem.edits.append(_Edit(start, end, to))
+            alternatives = tuple(
+                self.denomination_text(v)
+                for v in self.pack.coins()
+                if v != tgt and abs(math.log(v / tgt)) < math.log(3)
+            )[:3]
+            self.record(
+                stem.location,
+                "currency",
+                src_text,
+                to,
+                f"pupils in {where} count {self.pack.currency} coins; {to!r} is the everyday "
+                + ("banknote" if note else "coin")
+                + " whose value keeps the coins' ratios closest to the source ones "
+                f"(source: {self.pack.data['denominations']['source']}).",
+                confidence=0.7,
+                alternatives=alternatives,
+                needs_review=True,
+                difficulty=None if note is False and _same_class(value, tgt) else "changed",
+            )
+        new_answer = sum((m[1] * mapping[m[5]] for m in mentions), Fraction(0)) / target_unit
+        if choice.notes:
+            self.warnings.append(
+                f"{self.id}: {where} has too few coins in everyday use; banknotes are counted "
+                "instead, a person must check the item still fits"
+            )
+        if new_answer.denominator != 1 and answer.denominator == 1:
+            self.warnings.append(f"{self.id}: adapted answer is not a whole number")
+        if new_answer != answer:
+            self.record(
+                "correct_response",
+                "answer",
+                plain(answer),
+                plain(new_answer),
+                "recomputed by code: the total value of the adapted coins, "
+                + " + ".join(
+                    f"{plain(m[1])} x {plain(mapping[m[5]] / target_unit)}" for m in mentions
+                )
+                + f" = {plain(new_answer)}.",
+                confidence=1.0,
+            )
+        self.set_answer(answer_kind, answer, new_answer)
+        return "coins"
+
+    def denomination_text(self, value: Fraction) -> str:
+        """A coin's or note's value in the draft: "20 pence", "Rp500", "500印尼盾"; in the
+        minor unit only when the question counts in it, so the sum stays in one unit."""
+        sep = " " if self.lang == "en" else ""
+        minor = self.pack.minor_unit()
+        if value < 1 and minor is not None and self.coin_minor is not False:
+            return f"{plain(value * minor[0])}{sep}{self.currency_label(True)}"
+        if self.lang != "en" or value.denominator != 1:
+            return f"{plain(value)}{sep}{self.currency_label(False)}"
+        text = format_money(
+            value,
+            self.pack.currency,
+            self.pack.locale,
+            bool(self.pack.data["currency"]["minor_unit_used"]),
+        )
+        if "$" in text and self.src_currency == "USD":  # "$5" would read as dollars
+            return f"{plain(value)} {self.currency_label(False)}"
+        return text
+
+    def definition_item(self, f: _Field, a: Span, b: Span) -> tuple[bool, str | None]:
+        """Move a unit definition the arithmetic uses ("1 pound = 16 ounces") to a target pair
+        (1 kilogram = 1000 grams) with the item's quantities and answer. (handled, relation);
+        handled is False when the target uses both units, so nothing needs converting."""
+        known = concepts()
+        if not (a.unit and b.unit and a.value and b.value):
+            return False, None
+        big, small = (a, b) if (known[a.unit].factor or 0) > (known[b.unit].factor or 0) else (b, a)
+        assert big.unit is not None
+        assert small.unit is not None
+        assert big.value is not None
+        assert small.value is not None
+        factor = small.value / big.value
+        statement = f.text[a.start : b.unit_span[1] if b.unit_span else b.end]
+        where = self.pack.data["name"]
+        if self.pack.accepts_unit(big.unit) and self.pack.accepts_unit(small.unit):
+            return False, None
+
+        def keep(why: str) -> tuple[bool, str | None]:
+            self.warnings.append(
+                f"{self.id}: states a unit conversion ({statement}); {why}; units left as "
+                f"written, a person must decide whether the item fits {where}'s curriculum"
+            )
+            return True, None
+
+        plan = plan_definition(big.unit, small.unit, factor, self.pack)
+        if plan is None:
+            return keep(f"{where} has no pair of units with a whole-number factor")
+        stem = self.fields[0]
+        if f is not stem:
+            return keep("the statement is not in the stem")
+        nums = numbers_of(stem.spans)
+        units = {big.unit: plan.big, small.unit: plan.small}
+        others = [s for s in nums if s is not a and s is not b]
+        for s in others:
+            if s.kind == "money" and s.currency != self.pack.currency:
+                return keep("the item also counts money")
+            if s.unit and s.unit not in units and plan_unit(s.unit, self.pack) is not None:
+                return keep("the item uses other units that need converting")
+        for g in self.fields[1:]:
+            if any(s.unit in units for s in g.spans if s.kind == "number"):
+                return keep("answer choices carry these units")
+        answer, answer_kind = self.answer()
+        if answer is None or answer_kind not in ("numeric", "text"):
+            return keep("the answer is not a number the engine can recompute")
+        operands = [s.value for s in others if s.value is not None] + [factor]
+        if len(operands) != len(others) + 1:
+            return keep("a number could not be read")
+        inf = ExpressionTable(list(operands)).explain(answer)
+        if inf.relation is None:
+            return keep(f"the answer's relation is unknown ({inf.reason})")
+        new_ops = list(operands)
+        notes: list[str] = []
+        for i, s in enumerate(others):
+            assert s.value is not None
+            if s.unit == small.unit:
+                whole = s.value / factor
+                if whole.denominator == 1:
+                    new_ops[i] = whole * plan.factor  # 48 ounces (3 pounds) -> 3000 grams
+                else:
+                    notes.append(f"{s.text} {known[small.unit].term(self.lang, True)}")
+        new_ops[-1] = plan.factor
+        new_answer = evaluate(inf.relation.expression, {f"n{i}": v for i, v in enumerate(new_ops)})
+        # write: quantities, unit words, the statement
+        sep = " " if self.lang == "en" else ""
+        for i, s in enumerate(others):
+            if s.unit in units and s.unit_span:
+                value = new_ops[i]
+                term = self.unit_term(units[s.unit], s, stem, value) or units[s.unit]
+                if value == s.value and term == self.field_text(stem, s.unit_span):
+                    continue
+                if value != s.value:
+                    stem.edits.append(_Edit(s.start, s.end, plain(value)))
+                stem.edits.append(_Edit(s.unit_span[0], s.unit_span[1], term))
+                self.record(
+                    stem.location,
+                    "unit",
+                    f"{s.text}{sep}{self.field_text(stem, s.unit_span)}",
+                    f"{plain(value)}{sep}{term}",
+                    f"{self.field_text(stem, s.unit_span)!r} is not used in {where} classrooms; the "
+                    f"item's conversion becomes {plan.big} to {plan.small}.",
+                    confidence=0.8,
+                )
+        for g in self.fields:
+            for s in g.spans:
+                if (
+                    s.kind == "unit"
+                    and s.concept in units
+                    and not any(
+                        n.unit_span == (s.start, s.end) for n in g.spans if n.kind == "number"
+                    )
+                ):
+                    inside = s.start >= a.start and s.end <= (b.unit_span or (0, b.end))[1]
+                    if g is f and inside:
+                        continue
+                    term = known[units[s.concept]].term(self.lang, s.plural) or units[s.concept]
+                    if term == s.text:
+                        continue
+                    g.edits.append(_Edit(s.start, s.end, term))
+                    self.record(
+                        g.location,
+                        "unit",
+                        s.text,
+                        term,
+                        f"{s.text!r} follows the adapted conversion.",
+                        confidence=0.8,
+                    )
+        small_value = big.value * plan.factor
+        for s, target in ((big, plan.big), (small, plan.small)):
+            assert s.unit_span is not None
+            assert s.value is not None
+            value = small_value if s is small else s.value
+            if value != s.value:
+                f.edits.append(_Edit(s.start, s.end, plain(value)))
+            term = self.unit_term(target, s, f, value) or target
+            f.edits.append(_Edit(s.unit_span[0], s.unit_span[1], term))
+        new_statement = _apply(
+            f.text,
+            [e for e in f.edits if e.start >= a.start and e.end <= (b.unit_span or (0, b.end))[1]],
+        )[a.start : a.start + 200]
+        new_statement = new_statement[
+            : len(new_statement) - (len(f.text) - (b.unit_span or (0, b.end))[1])
+        ]
+        self.record(
+            f.location,
+            "unit",
+            statement,
+            new_statement,
+            f"{where} classrooms do not use {known[big.unit].term(self.lang, True)} and "
+            f"{known[small.unit].term(self.lang, True)}; changing one side alone would make the "
+            f"statement false, so the whole relation becomes {new_statement} and the answer is "
+            "recomputed with it. A person must check the conversion is taught at this grade.",
+            confidence=0.7,
+            alternatives=(statement,),
+            needs_review=True,
+        )
+        if notes:
+            self.warnings.append(
+                f"{self.id}: quantities not a whole number of the larger unit kept as written "
+                f"({'; '.join(notes)}); a person must check them"
+            )
+        if new_answer.denominator != 1 and answer.denominator == 1:
+            self.warnings.append(f"{self.id}: adapted answer is not a whole number")
+        if new_answer != answer:
+            diff = None if skill_class(new_answer) == skill_class(answer) else "changed"
+            self.record(
+                "correct_response",
+                "answer",
+                plain(answer),
+                plain(new_answer),
+                f"recomputed by code with the adapted conversion: "
+                f"{_show(inf.relation.expression, new_ops)} = {plain(new_answer)}.",
+                confidence=1.0,
+                needs_review=diff is not None,
+                difficulty=diff,
+            )
+        self.set_answer(answer_kind, answer, new_answer)
+        return True, f"{inf.relation.expression} (n{len(others)} = {plain(plan.factor)})"
+
     def conversion_fact(self) -> str | None:
         """The first "N unit = M unit" statement in the item, if any."""
+        found = self.conversion_spans()
+        if found is None:
+            return None
+        f, a, b = found
+        return f.text[a.start : b.unit_span[1] if b.unit_span else b.end]
+
+    def conversion_spans(self) -> tuple[_Field, Span, Span] | None:
+        """The two quantities of the first "N unit = M unit" statement, if any."""
         for f in self.fields:
             quantities = [s for s in f.spans if s.kind == "number" and s.unit_span]
             for a, b in itertools.pairwise(quantities):
                 assert a.unit_span is not None
-                if f.text[a.unit_span[1] : b.start].strip() in ("=", "等于", "equals", "is"):
-                    return f.text[a.start : b.unit_span[1] if b.unit_span else b.end]
+                if f.text[a.unit_span[1] : b.start].strip() in ("=", "＝", "等于", "equals", "is"):
+                    return f, a, b
         return None
 
     def dims(self, stem: _Field, nums: list[Span]) -> list[Dim]:
@@ -1325,6 +1698,10 @@ def _same_script(text: str, lang: str) -> bool:
     if lang == "zh":
         return all("\u4e00" <= ch <= "\u9fff" for ch in letters)
     return all(ord(ch) < 0x250 for ch in letters)
+
+
+def _same_class(a: Fraction, b: Fraction) -> bool:
+    return skill_class(a) == skill_class(b)
 
 
 def _unit_value(span: Span) -> Fraction:

@@ -10,6 +10,8 @@ import functools
 import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from importlib import resources
 from typing import Any
 
@@ -95,6 +97,11 @@ def concepts_version() -> int:
     return int(raw["version"])
 
 
+def to_exact(value: float | int | str) -> Fraction:
+    """A pack's decimal number as an exact value (0.1 is one tenth, not a binary float)."""
+    return Fraction(Decimal(str(value)))
+
+
 @dataclass(frozen=True)
 class LocalePack:
     """A validated locale pack; `data` keeps the reviewed file's structure as is."""
@@ -178,6 +185,19 @@ class LocalePack:
         if not cur["minor_unit_used"] or not minor:
             return None
         return int(minor["per_major"]), dict(minor["names"])
+
+    def coins(self) -> tuple[Fraction, ...]:
+        """Values of the coins in everyday use, in main units, smallest first."""
+        return tuple(sorted(to_exact(v) for v in self.data["denominations"]["coins"]))
+
+    def notes(self) -> tuple[Fraction, ...]:
+        """Values of the banknotes in everyday use, in main units, smallest first."""
+        return tuple(sorted(to_exact(v) for v in self.data["denominations"]["notes"]))
+
+    def coin_names(self, lang: str) -> dict[str, Fraction]:
+        """Coins known by a name rather than by their value ("quarter": 0.25), in `lang`."""
+        names = self.data["denominations"].get("names", {}).get(lang, {})
+        return {str(k): to_exact(v) for k, v in names.items()}
 
     def place_for_role(self, role: str | None) -> dict[str, str] | None:
         places: dict[str, dict[str, str]] = self.data["places"]
