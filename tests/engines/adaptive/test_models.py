@@ -17,6 +17,7 @@ from edubridge.engines.adaptive.interface import Learner, LearnerModel
 from edubridge.engines.adaptive.models import (
     BKTModel,
     ContextConfig,
+    ContextLearner,
     ContextLRModel,
     HistoryConfig,
     HistoryLRModel,
@@ -176,3 +177,26 @@ def test_explanations_state_numbers() -> None:
     text = learner.explain(1)
     assert "P(known)" in text
     assert "1 right and 1 wrong" in text
+
+
+@pytest.mark.parametrize("model", [HISTORY, CONTEXT], ids=lambda m: m.name)
+def test_learner_rebuilt_from_its_fields_predicts_like_the_original(model: HistoryLRModel) -> None:
+    """The app stores a learner's fields and assigns them to a fresh learner; derived caches
+    must follow (no stale all-skills predictions after a restore)."""
+    original = model.new_learner()
+    for s, o in zip(*SEQS[3], strict=True):
+        original.observe(s, "i", bool(o))
+    skills = np.array([1, 2, 3, 4, 99], dtype=np.int64)  # 99: a skill the fit never saw
+    original.skill_state(skills)  # build the caches of the fresh learner below too
+    restored = model.new_learner()
+    restored.skill_state(skills)
+    restored.bkt.known = dict(original.bkt.known)
+    restored.history = original.history
+    restored.skill_logit = dict(original.skill_logit)
+    if isinstance(original, ContextLearner) and isinstance(restored, ContextLearner):
+        restored.context = original.context
+    for a, b in zip(original.skill_state(skills), restored.skill_state(skills), strict=True):
+        assert np.allclose(a, b, atol=1e-12)
+    assert np.allclose(
+        original.skill_state(skills)[0], [original.predict(int(s)) for s in skills], atol=1e-12
+    )

@@ -92,11 +92,41 @@ class _LearnerBase(ABC):
 
 
 @dataclass
+class _BKTFast:
+    """P(known) by parameter row (``has`` marks rows with an answer); ``extra`` holds skills
+    the fit never saw, which all share the pooled row."""
+
+    value: FloatArray
+    has: NDArray[np.bool_]
+    extra: dict[int, float]
+
+    @staticmethod
+    def empty(n_rows: int) -> _BKTFast:
+        return _BKTFast(np.zeros(n_rows + 1), np.zeros(n_rows + 1, dtype=bool), {})
+
+    def set(self, model: BKTModel, skill: int, value: float) -> None:
+        row = model._index.get(skill)
+        if row is None:
+            self.extra[skill] = value
+        else:
+            self.value[row] = value
+            self.has[row] = True
+
+
+@dataclass
 class BKTLearner(_LearnerBase):
     """P(known) per skill; one Bayes step plus a transition per answer."""
 
     model: BKTModel = field(kw_only=True)
     known: dict[int, float] = field(default_factory=dict)
+    #: ``known`` laid out by the model's parameter rows, for the all-skills prediction; derived,
+    #: rebuilt when ``known`` or ``model`` is replaced, updated in place by :meth:`observe`.
+    _fast: _BKTFast | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in ("known", "model"):
+            super().__setattr__("_fast", None)
 
     def _params(self, skill: int) -> dict[str, float]:
         return self.model.skill_params(skill)
@@ -109,18 +139,34 @@ class BKTLearner(_LearnerBase):
 
     def observe(self, skill: int, item: ItemId, correct: bool, at: float | None = None) -> None:
         before = self.mastery(skill)
-        self.known[skill] = bkt_update(before, correct, self._params(skill))
+        value = bkt_update(before, correct, self._params(skill))
+        self.known[skill] = value
+        if self._fast is not None:
+            self._fast.set(self.model, skill, value)
         self._book(skill, item, correct, at, before)
+
+    def fast(self) -> _BKTFast:
+        """The row layout of ``known`` (built on first use after a replacement)."""
+        if self._fast is None:
+            fast = _BKTFast.empty(len(self.model.params.skills))
+            for skill, value in self.known.items():
+                fast.set(self.model, skill, value)
+            super().__setattr__("_fast", fast)
+            return fast
+        return self._fast
 
     def skill_state(self, skills: IntArray) -> tuple[FloatArray, FloatArray]:
         rows, pos = self.model.rows_for(skills)
-        p = self.model.gathered(rows)
-        k = p["prior"].copy()
-        for skill, value in self.known.items():
+        fast = self.fast()
+        prior = self.model._table["prior"][rows]
+        k = np.where(fast.has[rows], fast.value[rows], prior)
+        for skill, value in fast.extra.items():  # skills the fit never saw (pooled row)
             i = pos.get(skill)
             if i is not None:
                 k[i] = value
-        return k * (1.0 - p["slip"]) + (1.0 - k) * p["guess"], k
+        guess = self.model._table["guess"][rows]
+        slip = self.model._table["slip"][rows]
+        return k * (1.0 - slip) + (1.0 - k) * guess, k
 
     def explain(self, skill: int) -> str:
         p = self._params(skill)
@@ -235,6 +281,14 @@ class HistoryLearner(_LearnerBase):
     bkt: BKTLearner = field(kw_only=True)
     history: feat.HistoryState = field(default_factory=feat.HistoryState)
     skill_logit: dict[int, float] = field(default_factory=dict)
+    #: Derived from the fields above for the all-skills prediction (rebuilt when one of them
+    #: is replaced, kept up to date by :meth:`observe`).
+    _fast: _HistoryFast | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in ("model", "bkt", "history", "skill_logit"):
+            super().__setattr__("_fast", None)
 
     def mastery(self, skill: int) -> float:
         return self.bkt.mastery(skill)
@@ -250,8 +304,27 @@ class HistoryLearner(_LearnerBase):
         before = self.bkt.mastery(skill)
         self.bkt.observe(skill, item, correct, at)
         self.history.observe(skill, correct, self.model.base_rate(skill))
-        self.skill_logit[skill] = self.model.reference_logit(self.history, self.bkt, skill)
+        value = self.model.reference_logit(self.history, self.bkt, skill)
+        self.skill_logit[skill] = value
+        fast = self._fast
+        if fast is not None:
+            # constant work per answer: one skill's entry and the two learner-wide numbers
+            fast.set(self.model, skill, value, self.history.skills[skill].last_pos)
+            fast.refresh(self)
         self._book(skill, item, correct, at, before)
+
+    def fast(self) -> _HistoryFast:
+        """The derived all-skills layout (built on first use after a replacement)."""
+        fast = self._fast
+        if fast is None:
+            fast = _HistoryFast.empty(len(self.model.skills))
+            for skill, value in self.skill_logit.items():
+                fast.set(self.model, skill, value, self.history.skills[skill].last_pos)
+            fast.refresh(self)
+            super().__setattr__("_fast", fast)
+        elif fast.bkt_fast is not self.bkt._fast or fast.n != self.history.n:
+            fast.refresh(self)  # the BKT state or the history changed behind our back
+        return fast
 
     def skill_state(self, skills: IntArray) -> tuple[FloatArray, FloatArray]:
         """All skills at once: cached per-skill parts + one learner-wide shift (separable)."""
@@ -260,20 +333,26 @@ class HistoryLearner(_LearnerBase):
 
     def _skill_logits(self, skills: IntArray) -> tuple[FloatArray, FloatArray]:
         rows, pos = self.model.bkt.rows_for(skills)
-        z = self.model.default_logit[rows]
+        fast = self.fast()
         # the only skill column that moves without an answer on the skill is the gap since it
         # was last seen (cached at gap 1); correct it, then add the learner-wide shift
         gap_w = self.model.gap_weight
         now = self.history.n
-        for skill, value in self.skill_logit.items():
+        seen = fast.has[rows]
+        gap = np.maximum(now - fast.last_pos[rows], 0.0)
+        z = np.where(
+            seen,
+            fast.value[rows] + gap_w * (np.log1p(gap) - _LOG2),
+            self.model.default_logit[rows],
+        )
+        for skill, (value, last) in fast.extra.items():  # skills the fit never saw
             i = pos.get(skill)
             if i is not None:
-                gap = now - self.history.skills[skill].last_pos
-                z[i] = value + gap_w * (math.log1p(gap) - math.log(2.0))
-        z = z + self.model.learner_shift(self.history)
+                z[i] = value + gap_w * (math.log1p(now - last) - _LOG2)
+        z += fast.shift
         prev = self.history.prev_skill
         if prev is not None and prev in pos:
-            z[pos[prev]] = HistoryLearner._logit(self, prev)  # without a subclass's extra terms
+            z[pos[prev]] = fast.prev_logit  # exact, without a subclass's extra terms
         _, mastery = self.bkt.skill_state(skills)
         return z, mastery
 
@@ -285,6 +364,46 @@ class HistoryLearner(_LearnerBase):
             f"{int(raw['s_n'] - raw['s_c'])} wrong on this skill, "
             f"{int(self.history.c)}/{int(self.history.n)} right overall"
         )
+
+
+_LOG2 = math.log(2.0)
+
+
+@dataclass
+class _HistoryFast:
+    """Per parameter row: the cached skill logit and when the skill was last answered; plus the
+    learner-wide shift and the exact logit of the skill just answered, both as of ``n``."""
+
+    value: FloatArray
+    last_pos: FloatArray
+    has: NDArray[np.bool_]
+    extra: dict[int, tuple[float, float]]
+    shift: float = 0.0
+    prev_logit: float = 0.0
+    n: float = -1.0
+    bkt_fast: object = None
+
+    @staticmethod
+    def empty(n_rows: int) -> _HistoryFast:
+        return _HistoryFast(
+            np.zeros(n_rows + 1), np.zeros(n_rows + 1), np.zeros(n_rows + 1, dtype=bool), {}
+        )
+
+    def set(self, model: HistoryLRModel, skill: int, value: float, last_pos: float) -> None:
+        row = model._row.get(skill)
+        if row is None:
+            self.extra[skill] = (value, last_pos)
+        else:
+            self.value[row] = value
+            self.last_pos[row] = last_pos
+            self.has[row] = True
+
+    def refresh(self, learner: HistoryLearner) -> None:
+        self.shift = learner.model.learner_shift(learner.history)
+        prev = learner.history.prev_skill
+        self.prev_logit = HistoryLearner._logit(learner, prev) if prev is not None else 0.0
+        self.n = learner.history.n
+        self.bkt_fast = learner.bkt.fast()
 
 
 #: Columns of :data:`features.FEATURE_NAMES` that depend on the learner only, and those that
@@ -651,8 +770,13 @@ def _design(
 
 @dataclass(frozen=True)
 class ContextConfig(HistoryConfig):
-    """Options of :class:`ContextLRModel`: the history options plus the context fit's."""
+    """Options of :class:`ContextLRModel`: the history options plus the context fit's.
 
+    The logistic step uses every training row (up to ``max_rows``): on the validation split
+    it gained 0.0003 AUC over a 250k-row sample at no measurable extra fit time (ADR 0011).
+    """
+
+    max_rows: int = 1_000_000
     context_l2: float = 100.0
     context_hessian_rows: int = 400
 

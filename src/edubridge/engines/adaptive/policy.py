@@ -167,13 +167,13 @@ def recommend(
     # reviews: mastered skills whose interval since last practice has elapsed
     intervals = config.review_intervals
     overdue_by = np.full(len(bank.skills), -np.inf)
-    for i in np.flatnonzero(effective):
-        skill = int(bank.skills[i])
-        seen = last_seen.get(skill)
-        if seen is None:
-            continue  # tested out without practising: nothing to space yet
-        interval = intervals[min(reviews_passed.get(skill, 0), len(intervals) - 1)]
-        overdue_by[i] = now - seen - interval
+    last = len(intervals) - 1
+    # only practised skills can be due (a skill tested out without practice has nothing to
+    # space yet); one pass over them, no per-skill NumPy calls
+    for skill, seen in last_seen.items():
+        i = bank.row.get(skill)
+        if i is not None and effective[i]:
+            overdue_by[i] = now - seen - intervals[min(reviews_passed.get(skill, 0), last)]
     due = overdue_by >= 0
     if due.any():
         for row in np.argsort(-overdue_by)[: int(due.sum())]:
