@@ -129,7 +129,7 @@ def main() -> int:
     ap.add_argument("--show-misses", action="store_true")
     ap.add_argument(
         "--split",
-        choices=["all", "development", "holdout", "holdout2", "holdout3", "holdout4"],
+        choices=["all", "development", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"],
         default="all",
     )
     args = ap.parse_args()
