@@ -7,13 +7,16 @@ adapted once per batch) instead of building ORM instances; it runs inside the tr
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -38,6 +41,20 @@ STATEMENT_COLUMNS = (
 
 
 _SORTED_JSON = json.JSONEncoder(sort_keys=True)
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (not reference counting) for one batch.
+
+    Restores the previous state; overlapping uses from several threads end with it enabled."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class DuplicateError(Exception):
@@ -144,6 +161,22 @@ class Writer:
             [self.uuid(i) for i in ids],
         )
         return {self.to_uuid_str(sid): int(pk) for sid, pk in rows}
+
+    def minor_pseudonyms(self, pseudonyms: list[str]) -> set[str]:
+        """Which of these pseudonyms (UUID strings) belong to users marked as minors."""
+        if not pseudonyms:
+            return set()
+        user = get_user_model()
+        meta = user._meta
+        pseudonym = self.q(str(meta.get_field("pseudonym").column))
+        is_minor = self.q(str(meta.get_field("is_minor").column))
+        rows = self.select_in(
+            f"SELECT {pseudonym} FROM {self.table(user)} "  # noqa: S608
+            f"WHERE {is_minor} = %s AND {pseudonym} IN ({{in}})",
+            [self.valid_uuid(p) for p in pseudonyms],
+            params_before=[True],
+        )
+        return {self.to_uuid_str(p) for (p,) in rows}
 
     # -- writes ---------------------------------------------------------------------------------
     def insert(
@@ -333,11 +366,21 @@ class Writer:
     def define_activities(self, statements: list[dict[str, Any]]) -> None:
         """Keep the latest definition of each activity (name/description maps merged)."""
         definitions: dict[str, dict[str, Any]] = {}
+        copied: set[str] = set()  # IRIs whose entry is our own copy, safe to merge into
         for statement in statements:
             for activity, _direct in activities_of(statement):
                 definition = activity.get("definition")
-                if isinstance(definition, dict):
-                    merge_definition(definitions.setdefault(str(activity["id"]), {}), definition)
+                if not isinstance(definition, dict):
+                    continue
+                iri = str(activity["id"])
+                known = definitions.get(iri)
+                if known is None:
+                    definitions[iri] = definition  # most IRIs appear once: no copy needed
+                    continue
+                if iri not in copied:
+                    known = definitions[iri] = _definition_copy(known)
+                    copied.add(iri)
+                merge_definition(known, definition)
         if not definitions:
             return
         keys = {cached_hash(iri): iri for iri in definitions}
@@ -369,6 +412,14 @@ class Writer:
                     f"VALUES (%s, %s, {json_mark}, %s) ON CONFLICT DO NOTHING",
                     new,
                 )
+
+
+def _definition_copy(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy whose name/description maps can be merged into without touching the original."""
+    return {
+        key: dict(value) if key in ("name", "description") and isinstance(value, dict) else value
+        for key, value in definition.items()
+    }
 
 
 def merge_definition(into: dict[str, Any], new: Mapping[str, Any]) -> None:
