@@ -54,7 +54,7 @@ def test_starting_a_job_queues_it_and_the_page_refreshes_until_drafted(
     with django_capture_on_commit_callbacks(execute=True):
         job = drafted(client, queued)
     assert queued == [job.pk]
-    assert job.pack_version == "id-ID@2"
+    assert job.pack_version == "id-ID@3"
     assert job.bank_version == Bank.objects.get(slug=SOURCE).version
     page = client.get(f"/localization/jobs/{job.pk}/").content.decode()
     assert 'http-equiv="refresh"' in page
@@ -178,11 +178,11 @@ def test_publish_creates_a_derivative_with_provenance(queued: list[int]) -> None
     assert bank.derived_from.slug == SOURCE
     assert bank.status == "published"
     assert bank.items.count() == len(items) - 1
-    assert "id-ID@2" in bank.description
+    assert "id-ID@3" in bank.description
     assert "localizer" in bank.description
     data = bank.items.order_by("position").first().data
     assert data["provenance"]["derived_from"]["version"] == job.bank_version
-    assert data["provenance"]["locale_pack"] == "id-ID@2"
+    assert data["provenance"]["locale_pack"] == "id-ID@3"
     review = data["metadata"]["localize"]["review"]
     assert review["source_bank"] == SOURCE
     assert review["decisions"]

@@ -92,5 +92,5 @@ def test_same_locale_produces_no_change(pork_item: dict[str, Any]) -> None:
 
 def test_provenance_names_the_pack_version(pork_item: dict[str, Any]) -> None:
     item, _ = _run(pork_item)
-    assert item["provenance"]["locale_pack"] == "id-ID@2"
+    assert item["provenance"]["locale_pack"] == "id-ID@3"
     assert item["provenance"]["derived_from"]["item"] == "zh-0001"
