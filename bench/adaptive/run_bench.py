@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +35,7 @@ from edubridge.engines.adaptive.policy import Item, ItemBank, PolicyConfig  # no
 VENV = ROOT / "bench" / ".venv-pybkt"
 PINS = ["pyBKT==1.4.1", "numpy==1.26.4", "pandas==2.2.3", "scikit-learn==1.5.2"]
 DATA = ROOT.parent / "shared" / "data" / "knowledge-tracing"
+CARDS = Path(__file__).with_name("MODEL_CARDS.md")
 
 
 def ensure_venv() -> Path:
@@ -82,12 +84,15 @@ def kt_benchmark(train: Path, test: Path, skip_pybkt: bool, rounds: int) -> None
     peers: list[dict[str, float]] = []
     ours: list[dict[str, float]] = []
     python = None if skip_pybkt else ensure_venv()
+    cards: dict[str, dict[str, Any]] = {}
     # alternate peer and ours so both see the same machine load; keep each model's best time
     for r in range(rounds):
         print(f"round {r + 1}/{rounds}", file=sys.stderr)
         if python is not None:
             peers.append({m["name"]: m for m in run_pybkt(python, train, test)})  # type: ignore[misc]
-        ours.append({m.name: m.as_dict() for m in evaluate_all(train_log, test_log)})  # type: ignore[misc]
+        results = evaluate_all(train_log, test_log)
+        ours.append({m.name: m.as_dict() for m in results})  # type: ignore[misc]
+        cards = {m.name: m.card for m in results}
 
     def best(runs: list[dict[str, float]]) -> dict[str, dict[str, float]]:
         merged: dict[str, dict[str, float]] = {}
@@ -111,6 +116,8 @@ def kt_benchmark(train: Path, test: Path, skip_pybkt: bool, rounds: int) -> None
             f"{m['accuracy']:7.4f} {m['fit_seconds']:7.2f} {m['fit_cpu_seconds']:7.2f} "
             f"{m['predict_seconds']:7.2f}"
         )
+    write_cards(cards, train, test, CARDS)
+    print(f"\nmodel cards with these metrics written to {CARDS.relative_to(ROOT)}")
     if peer:
         print("\nratios (ours vs pyBKT, same run):")
         for ours_name in mine:
@@ -129,6 +136,40 @@ def _percentiles(values_ns: list[int]) -> str:
         f"p50 {np.percentile(ms, 50):.3f} ms, p99 {np.percentile(ms, 99):.3f} ms, "
         f"p99.9 {np.percentile(ms, 99.9):.3f} ms, max {ms.max():.3f} ms"
     )
+
+
+def write_cards(cards: dict[str, dict[str, Any]], train: Path, test: Path, path: Path) -> None:
+    """Each model's card (intended use, data, metrics overall and by group, limits) as Markdown."""
+    lines = [
+        "# Model cards of the adaptive engine's learner models",
+        "",
+        f"Written by `bench/adaptive/run_bench.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}:",
+        f"fitted on `{train.name}`, metrics on `{test.name}` (each answer predicted from the same",
+        "learner's earlier answers only). Figures are from that run; rerun to refresh.",
+        "",
+    ]
+    for name, card in cards.items():
+        lines += [
+            f"## `{name}` ({card['version']})",
+            "",
+            f"**Intended use.** {card['intended_use']}",
+        ]
+        lines += ["", f"**Data.** {card['data']}", ""]
+        m = card["metrics"]
+        lines += [
+            "**Metrics (test).** "
+            + ", ".join(f"{k} {m[k]:.4f}" for k in ("auc", "rmse", "log_loss", "accuracy")),
+            "",
+            "| group | answers | AUC | RMSE | log-loss | accuracy |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for group, g in card["metrics_by_group"].items():
+            lines.append(
+                f"| {group} | {int(g['n'])} | {g['auc']:.4f} | {g['rmse']:.4f} | "
+                f"{g['log_loss']:.4f} | {g['accuracy']:.4f} |"
+            )
+        lines += ["", "**Limits.**", *[f"- {limit}" for limit in card["limits"]], ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def policy_benchmark(train: Path, n_items: int = 5000, calls: int = 5000) -> None:

@@ -32,6 +32,31 @@ PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_DB = "edubridge_load"
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of ``root`` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        pid = int(entry.name)
+        stats[pid] = fields
+        children.setdefault(int(fields[1]), []).append(pid)
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += (int(stats[pid][11]) + int(stats[pid][12])) / tick
+        todo.extend(children.get(pid, []))
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -190,19 +215,56 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(q * len(xs)))] * 1000
 
 
-async def load(port: int, setup: dict, duration: float, warmup: float, think: float) -> dict:  # type: ignore[type-arg]
+async def warm_up(port: int, setup: dict, limit: float = 120.0) -> float:  # type: ignore[type-arg]
+    """Until every worker has served its first requests (URL configuration, API schema, the
+    fitted model and the bank are loaded lazily in each process): 8 connections ask for the next
+    item until 20 requests in a row take under 100 ms. Returns the seconds it took."""
+    start = time.perf_counter()
+    conns = [Conn(port, k) for k in setup["keys"][:8]]
+    fast = 0
+    while fast < 20 and time.perf_counter() - start < limit:
+        t = time.perf_counter()
+        await asyncio.gather(
+            *[c.request("GET", f"/api/adaptive/next?classroom={setup['classroom']}") for c in conns]
+        )
+        fast = fast + 8 if time.perf_counter() - t < 0.1 else 0
+    for c in conns:
+        if c.writer is not None:
+            c.writer.close()
+    return time.perf_counter() - start
+
+
+async def load(  # type: ignore[type-arg]
+    port: int,
+    setup: dict,
+    duration: float,
+    warmup: float,
+    think: float,
+    server_pid: int,
+    concurrent: int,
+) -> dict:
     lat: dict[str, list[float]] = {"next": [], "answer": []}
     counts = {"answers": 0, "errors": 0, "finished": 0}
     start = time.perf_counter()
     measure_from = start + warmup
     until = measure_from + duration
     rng = random.Random(6)
+    cpu: dict[str, float] = {}
+
+    async def sample_cpu() -> None:
+        await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
+        cpu["server0"], cpu["self0"] = tree_cpu_seconds(server_pid), time.process_time()
+        await asyncio.sleep(max(0.0, until - time.perf_counter()))
+        cpu["server1"], cpu["self1"] = tree_cpu_seconds(server_pid), time.process_time()
+
     await asyncio.gather(
+        sample_cpu(),
         *[
             learner_loop(port, k, setup["classroom"], until, measure_from, lat, counts, rng, think)
-            for k in setup["keys"]
-        ]
+            for k in setup["keys"][:concurrent]
+        ],
     )
+    server_cpu = cpu["server1"] - cpu["server0"]
     both = lat["next"] + lat["answer"]
     return {
         "answers_per_second": counts["answers"] / duration,
@@ -217,6 +279,11 @@ async def load(port: int, setup: dict, duration: float, warmup: float, think: fl
         "all_p50_ms": pct(both, 0.5),
         "all_p99_ms": pct(both, 0.99),
         "all_mean_ms": statistics.fmean(both) * 1000 if both else float("nan"),
+        # CPU the server spent per answer (its next-item request included): what the loop costs
+        # regardless of how much of the shared machine the server got
+        "server_cpu_ms_per_answer": 1000 * server_cpu / max(1, counts["answers"]),
+        "server_cpu_share_of_one_core": server_cpu / duration,
+        "generator_cpu_share_of_one_core": (cpu["self1"] - cpu["self0"]) / duration,
     }
 
 
@@ -265,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
         "every learner asks again at once; measures saturation)",
     )
     p.add_argument(
+        "--concurrent", type=int, default=0, help="learners running at once (default: all)"
+    )
+    p.add_argument(
         "--reuse", action="store_true", help="reuse the node of the previous run (no setup)"
     )
     p.add_argument("--web-workers", type=int, default=2, help="as edubridge serve (default 2)")
@@ -276,7 +346,13 @@ def main(argv: list[str] | None = None) -> int:
     server = serve(env, port, args.web_workers)
     try:
         load_before = os.getloadavg()
-        result = asyncio.run(load(port, setup, args.duration, args.warmup, args.think))
+        concurrent = args.concurrent or args.learners
+        warm = asyncio.run(warm_up(port, setup))
+        print(f"server warm after {warm:.1f} s")
+        load_before = os.getloadavg()
+        result = asyncio.run(
+            load(port, setup, args.duration, args.warmup, args.think, server.pid, concurrent)
+        )
         load_after = os.getloadavg()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -284,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     result.update(
         db=args.db,
         learners=args.learners,
+        concurrent=args.concurrent or args.learners,
         think_seconds=args.think,
         web_workers=args.web_workers,
         cpus=os.cpu_count(),
@@ -295,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{args.db}, think {args.think:g} s: {result['answers_per_second']:.0f} answers/s, p50 {result['all_p50_ms']:.1f} ms, "
         f"p99 {result['all_p99_ms']:.1f} ms (goal p99 <= 50 ms: {'met' if goal else 'NOT met'}); "
+        f"server CPU {result['server_cpu_ms_per_answer']:.1f} ms per answer, "
+        f"{result['server_cpu_share_of_one_core']:.2f} of a core; "
         f"load average {load_before[0]:.2f} -> {load_after[0]:.2f}"
     )
     return 0

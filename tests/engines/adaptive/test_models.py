@@ -200,3 +200,13 @@ def test_learner_rebuilt_from_its_fields_predicts_like_the_original(model: Histo
     assert np.allclose(
         original.skill_state(skills)[0], [original.predict(int(s)) for s in skills], atol=1e-12
     )
+
+
+def test_context_model_fitted_on_a_row_sample_scores_every_row() -> None:
+    sampled = ContextLRModel.fit(
+        LOG, ContextConfig(bkt=FAST.bkt, context_l2=5.0, max_rows=LOG.n_responses // 3)
+    )
+    test = ResponseLog.from_sequences(bkt_sequences(TRUE, learners=60, answers=8, seed=9))
+    from edubridge.engines.adaptive.metrics import auc
+
+    assert auc(test.correct, sampled.predict_log(test)) > 0.6
