@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edubridge.engines.adaptive.bkt import BKTConfig
+from edubridge.engines.adaptive.context import ContextState
 from edubridge.engines.adaptive.data import ResponseLog
 from edubridge.engines.adaptive.features import HistoryState, assemble, history_raw
 from edubridge.engines.adaptive.interface import Learner, LearnerModel
@@ -210,3 +211,19 @@ def test_context_model_fitted_on_a_row_sample_scores_every_row() -> None:
     from edubridge.engines.adaptive.metrics import auc
 
     assert auc(test.correct, sampled.predict_log(test)) > 0.6
+
+
+def test_context_state_round_trips_through_json() -> None:
+    learner = CONTEXT.new_learner()
+    for s, o in zip(*SEQS[5], strict=True):
+        learner.observe(s, "i", bool(o))
+    data = json.loads(json.dumps(learner.context.to_dict()))
+    restored = ContextState.from_dict(CONTEXT.context, data)
+    skills = np.array(CONTEXT.skills, dtype=np.int64)
+    rows = np.arange(len(skills), dtype=np.int64)
+    # equal up to summation order (the restored sums run over skills in sorted order)
+    assert np.allclose(
+        learner.context.terms(rows, skills), restored.terms(rows, skills), rtol=0, atol=1e-12
+    )
+    with pytest.raises(ValueError, match="outside"):
+        ContextState.from_dict(CONTEXT.context, {**data, "seen": [999]})

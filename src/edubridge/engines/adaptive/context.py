@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -267,6 +268,32 @@ class ContextState:
         has_prev = known & (prev >= 0)
         out[has_prev] += self.weights.prev[safe[has_prev], prev[has_prev]]
         return np.where(known, out, 0.0)
+
+    def to_dict(self) -> dict[str, object]:
+        """The learner's context as JSON-able data (``seen_sum`` is derived, not stored)."""
+        return {
+            "seen": sorted(self.seen),
+            "last_row": self.last_row,
+            "last_skill": self.last_skill,
+            "run_prev_row": self.run_prev_row,
+        }
+
+    @staticmethod
+    def from_dict(weights: ContextWeights, data: dict[str, Any]) -> ContextState:
+        """Rebuild from :meth:`to_dict` under ``weights`` (rows must be the fit's)."""
+        state = ContextState(weights)
+        k = weights.seen.shape[0]
+        rows = [int(r) for r in data["seen"]]
+        if any(not 0 <= r < k for r in rows):
+            raise ValueError("context state names skill rows outside the fitted model")
+        for r in rows:
+            state.seen.add(r)
+            state.seen_sum += weights.seen[:, r]
+        state.last_row = int(data["last_row"])
+        skill = data["last_skill"]
+        state.last_skill = None if skill is None else int(skill)
+        state.run_prev_row = int(data["run_prev_row"])
+        return state
 
     def observe(self, row: int, skill: int) -> None:
         if skill != self.last_skill:
