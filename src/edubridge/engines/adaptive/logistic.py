@@ -37,7 +37,10 @@ class LogisticFit:
         self, x: FloatArray, skill_row: IntArray, succ: FloatArray, fail: FloatArray
     ) -> FloatArray:
         """Linear predictor; ``skill_row`` = -1 for skills not seen in training."""
-        with single_threaded():
+        if x.shape[0] > 4096:  # a whole log: one BLAS thread; a learner's few rows: no lock
+            with single_threaded():
+                z = ((x - self.mean) / self.scale) @ self.dense + self.bias
+        else:
             z = ((x - self.mean) / self.scale) @ self.dense + self.bias
         seen = skill_row >= 0
         row = np.where(seen, skill_row, 0)
