@@ -21,6 +21,7 @@ from edubridge.engines.adaptive.models import (
     ContextLearner,
     ContextLRModel,
     HistoryConfig,
+    HistoryLearner,
     HistoryLRModel,
     ParameterError,
     PFAModel,
@@ -227,3 +228,17 @@ def test_context_state_round_trips_through_json() -> None:
     )
     with pytest.raises(ValueError, match="outside"):
         ContextState.from_dict(CONTEXT.context, {**data, "seen": [999]})
+
+
+@pytest.mark.parametrize("model", [HISTORY, CONTEXT], ids=lambda m: m.name)
+def test_numbers_after_an_answer_equal_their_separate_definitions(model: HistoryLRModel) -> None:
+    learner = model.new_learner()
+    for s, o in zip(*SEQS[7], strict=True):
+        learner.observe(s, "i", bool(o))
+    skill = SEQS[7][0][-1]
+    reference, shift, exact = model.after_answer(learner.history, learner.bkt, skill)
+    assert reference == pytest.approx(
+        model.reference_logit(learner.history, learner.bkt, skill), abs=1e-12
+    )
+    assert shift == pytest.approx(model.learner_shift(learner.history), abs=1e-12)
+    assert exact == pytest.approx(HistoryLearner._logit(learner, skill), abs=1e-12)

@@ -304,13 +304,16 @@ class HistoryLearner(_LearnerBase):
         before = self.bkt.mastery(skill)
         self.bkt.observe(skill, item, correct, at)
         self.history.observe(skill, correct, self.model.base_rate(skill))
-        value = self.model.reference_logit(self.history, self.bkt, skill)
+        value, shift, exact = self.model.after_answer(self.history, self.bkt, skill)
         self.skill_logit[skill] = value
         fast = self._fast
         if fast is not None:
             # constant work per answer: one skill's entry and the two learner-wide numbers
+            # (the skill just answered is now the previous skill, so ``exact`` is its logit)
             fast.set(self.model, skill, value, self.history.skills[skill].last_pos)
-            fast.refresh(self)
+            fast.shift, fast.prev_logit = shift, exact
+            fast.n = self.history.n
+            fast.bkt_fast = self.bkt.fast()
         self._book(skill, item, correct, at, before)
 
     def fast(self) -> _HistoryFast:
@@ -501,6 +504,28 @@ class HistoryLRModel:
             {k: np.array([v]) for k, v in history.raw_for(-2, 0.5, 0.5).items()}
         )[0]
         return float(actual @ self._learner_w) - self._fresh_shift
+
+    def after_answer(
+        self, history: feat.HistoryState, bkt: BKTLearner, skill: int
+    ) -> tuple[float, float, float]:
+        """Right after an answer on ``skill``: its :meth:`reference_logit`, the
+        :meth:`learner_shift` and its exact logit, from one three-row feature assembly."""
+        exact = history.raw_for(skill, bkt.predict(skill), bkt.mastery(skill))
+        reference = dict(exact)
+        fresh = self._reference.raw_for(skill, 0.0, 0.0)
+        for name in feat.RAW_FIELDS:
+            if name.startswith("l_"):
+                reference[name] = fresh[name]
+        shift = history.raw_for(-2, 0.5, 0.5)
+        stacked = {k: np.array([reference[k], exact[k], shift[k]]) for k in feat.RAW_FIELDS}
+        x = self._assemble(stacked)
+        row = self._row.get(skill, -1)
+        s_c, s_n = stacked["s_c"][:2], stacked["s_n"][:2]
+        z = self.lr.logit(
+            x[:2], np.array([row, row], dtype=np.int64), np.log1p(s_c), np.log1p(s_n - s_c)
+        )
+        learner = float(x[2] @ self._learner_w) - self._fresh_shift
+        return float(z[0]), learner, float(z[1])
 
     def reference_logit(self, history: feat.HistoryState, bkt: BKTLearner, skill: int) -> float:
         """Logit of ``skill`` with the learner-wide columns of a fresh learner."""
