@@ -126,6 +126,28 @@ def test_since_and_until_filter_on_stored(xapi: Xapi) -> None:
     assert second["id"] not in ids(xapi, until=stored_first)
 
 
+def test_a_time_window_pages_newest_first_through_every_statement_once(xapi: Xapi) -> None:
+    xapi.post("statements", statement())
+    time.sleep(0.01)
+    window = []
+    for _ in range(3):  # three batches, stored at three moments
+        batch = [statement() for _ in range(2)]
+        xapi.post("statements", batch)
+        window += [s["id"] for s in batch]
+        time.sleep(0.01)
+    since = xapi.get("statements", params={"statementId": window[0]}).json()["stored"]
+    until = xapi.get("statements", params={"statementId": window[-1]}).json()["stored"]
+    xapi.post("statements", statement())  # after the window
+    for ascending, expected in (("false", window[2:][::-1]), ("true", window[2:])):
+        params = {"since": since, "until": until, "limit": 1, "ascending": ascending}
+        page = xapi.get("statements", params=params).json()
+        seen = [s["id"] for s in page["statements"]]
+        while page["more"]:
+            page = xapi.client.get(page["more"], headers=xapi.headers()).json()
+            seen += [s["id"] for s in page["statements"]]
+        assert seen == expected
+
+
 def test_newest_first_unless_ascending(xapi: Xapi) -> None:
     batch = [statement(actor=BUDI, verb=PASSED) for _ in range(3)]
     for s in batch:

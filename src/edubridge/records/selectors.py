@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from edubridge.engines.xapi.agents import short_hash
 from edubridge.records.data import StatementQuery
@@ -35,8 +35,9 @@ def _matching(key: str, *, direct_only: bool) -> QuerySet[StatementIndex]:
 def statement_query(*, query: StatementQuery) -> tuple[list[Statement], bool]:
     """One page of unvoided statements matching every filter, and whether more follow.
 
-    Order is by storage sequence (newest first unless ascending); the cursor is the last row's
-    sequence number, so pages stay stable while new statements arrive.
+    Order is by storage sequence (newest first unless ascending), or for a time window without
+    other filters by (stored, sequence); the cursor is the last row's sequence number, so pages
+    stay stable while new statements arrive.
     """
     rows = Statement.objects.filter(voided=False)
     # Most selective first: the first filter drives the query through the (key, statement,
@@ -73,13 +74,37 @@ def statement_query(*, query: StatementQuery) -> tuple[list[Statement], bool]:
         rows = rows.filter(stored__lte=query.until)
     if query.only_credential is not None:
         rows = rows.filter(credential_id=uuid.UUID(query.only_credential))
-    if query.after_id is not None:
+    order_by = [order]
+    by_stored = not filters and (query.since is not None or query.until is not None)
+    cursor_stored = None
+    if by_stored:
+        # A time window without agent/verb/activity/registration: pages walk the ``stored``
+        # index from the window's edge, in (stored, row number) order, the spec's order (storage
+        # order follows it). By row number alone, SQLite would scan every row outside the window
+        # or sort the whole window (seconds over a million statements).
+        order_by = ["stored", "id"]
+        if query.after_id is not None:
+            cursor_stored = (
+                Statement.objects.filter(id=query.after_id).values_list("stored", flat=True).first()
+            )
+    if cursor_stored is not None:
+        # After the cursor row in (stored, id) order; the plain range lets the index start there.
+        if query.ascending:
+            rows = rows.filter(stored__gte=cursor_stored).filter(
+                Q(stored__gt=cursor_stored) | Q(id__gt=query.after_id)
+            )
+        else:
+            rows = rows.filter(stored__lte=cursor_stored).filter(
+                Q(stored__lt=cursor_stored) | Q(id__lt=query.after_id)
+            )
+    elif query.after_id is not None:
         rows = (
             rows.filter(id__gt=query.after_id)
             if query.ascending
             else rows.filter(id__lt=query.after_id)
         )
-    rows = rows.order_by(order if query.ascending else "-" + order)
+    sign = "" if query.ascending else "-"
+    rows = rows.order_by(*(sign + field for field in order_by))
     limit = query.limit if 0 < query.limit <= MAX_PAGE else MAX_PAGE
     page = list(rows.only("id", "payload", "stored", "statement_id")[: limit + 1])
     return page[:limit], len(page) > limit
