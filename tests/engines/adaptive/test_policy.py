@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 from edubridge.engines.adaptive.bkt import BKTParameters
@@ -171,3 +173,85 @@ def test_learner_recommend_uses_its_own_history() -> None:
     second = learner.recommend(bank, PolicyConfig(), NOW + 10)
     assert second.item != first.item
     assert second.numbers["mastery"] > first.numbers["mastery"]
+
+
+def _full_scan_choice(
+    learner: FixedLearner,
+    bank: ItemBank,
+    config: PolicyConfig,
+    recent: Sequence[str],
+    last_seen: Mapping[int, float],
+    reviews: Mapping[int, int],
+    test_out: int | None,
+) -> tuple[str | None, str]:
+    """The policy's rules written as a plain scan over every item (the specification the
+    faster implementation must match): (item, kind)."""
+    success, mastery = learner.skill_state(bank.skills)
+    mastered = mastery >= config.mastery_threshold
+    effective = mastered | (bank.ancestors & mastered[:, None]).any(axis=0)
+    prereq_met = ~(bank.direct & ~effective[None, :]).any(axis=1)
+    available = np.ones(len(bank.item_ids), dtype=bool)
+    for item in list(recent)[-config.no_repeat_window :]:
+        available[bank.item_index[item]] = False
+    q = np.clip(success, 1e-6, 1 - 1e-6)
+    item_p = 1.0 / (
+        1.0 + np.exp(-(np.log(q / (1 - q))[bank.item_skill_row] + bank.item_difficulty))
+    )
+    low, high = config.band
+    centre = 0.5 * (low + high)
+
+    def scan(candidates: NDArray[np.bool_]) -> int | None:
+        if not candidates.any():
+            return None
+        outside = np.maximum(low - item_p, 0.0) + np.maximum(item_p - high, 0.0)
+        return int(
+            np.argmin(np.where(candidates, outside * 10.0 + np.abs(item_p - centre), np.inf))
+        )
+
+    if test_out is not None and test_out in bank.row:
+        pick = scan(available & (bank.item_skill_row == bank.row[test_out]))
+        if pick is not None:
+            return str(bank.item_ids[pick]), "test-out"
+    overdue = np.full(len(bank.skills), -np.inf)
+    intervals = config.review_intervals
+    for i in np.flatnonzero(effective):
+        seen = last_seen.get(int(bank.skills[i]))
+        if seen is not None:
+            passed = reviews.get(int(bank.skills[i]), 0)
+            overdue[i] = NOW - seen - intervals[min(passed, len(intervals) - 1)]
+    for row in np.argsort(-overdue)[: int((overdue >= 0).sum())]:
+        pick = scan(available & (bank.item_skill_row == row))
+        if pick is not None:
+            return str(bank.item_ids[pick]), "review"
+    pick = scan(available & (~effective & prereq_met)[bank.item_skill_row])
+    return (None, "none") if pick is None else (str(bank.item_ids[pick]), "practice")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1))
+def test_choice_equals_a_full_scan_over_every_item(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n_skills = int(rng.integers(1, 8))
+    skills = list(range(10, 10 + n_skills))
+    # few distinct difficulties, so ties between items are common
+    items = [
+        Item(f"i{j}", int(rng.choice(skills)), float(rng.choice([0.0, 0.0, 0.5, -1.0])))
+        for j in range(int(rng.integers(1, 40)))
+    ]
+    prerequisites = {s: [p for p in skills if p < s and rng.random() < 0.3] for s in skills}
+    bank = ItemBank(items, prerequisites)
+    learner = FixedLearner(
+        {s: float(rng.random()) for s in skills},
+        {s: float(rng.choice([0.1, 0.5, 0.96, 0.99])) for s in skills},
+    )
+    recent = [str(it.id) for it in rng.choice(np.array(items, dtype=object), size=3)]
+    last_seen = {
+        s: NOW - float(rng.choice([0.5, 2.0, 30.0])) * DAY for s in skills if rng.random() < 0.6
+    }
+    reviews = {s: int(rng.integers(0, 6)) for s in skills}
+    test_out = int(rng.choice(skills)) if rng.random() < 0.3 else None
+    config = PolicyConfig()
+    rec = choose(learner, bank, config, recent, last_seen, reviews, test_out)
+    assert (rec.item, rec.kind) == _full_scan_choice(
+        learner, bank, config, recent, last_seen, reviews, test_out
+    )

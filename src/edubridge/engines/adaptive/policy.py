@@ -98,6 +98,12 @@ class ItemBank:
             raise PolicyError("item ids must be unique")
         self.item_skill_row = np.array([self.row[it.skill] for it in items], dtype=np.int64)
         self.item_difficulty = np.array([it.difficulty for it in items], dtype=np.float64)
+        by_row = np.argsort(self.item_skill_row, kind="stable")
+        bounds = np.searchsorted(self.item_skill_row[by_row], np.arange(len(self.skills) + 1))
+        #: item indices of each skill row, increasing
+        self.items_by_row: list[NDArray[np.int64]] = [
+            by_row[bounds[r] : bounds[r + 1]] for r in range(len(self.skills))
+        ]
         n = len(self.skills)
         direct = np.zeros((n, n), dtype=bool)  # direct[s, p]: p is a prerequisite of s
         for skill, needs in prerequisites.items():
@@ -141,28 +147,36 @@ def recommend(
     reviews_passed: Mapping[int, int],
     test_out: int | None = None,
 ) -> Recommendation:
-    """Choose the next item for ``learner`` (see the module docstring for the rules)."""
+    """Choose the next item for ``learner`` (see the module docstring for the rules).
+
+    Item probabilities are computed only for the items a rule is choosing among (the items of
+    one skill for a review or a test-out, the items of practice skills otherwise), each set in
+    increasing item order so that ties go to the first item, as a full scan would.
+    """
     success, mastery = learner.skill_state(bank.skills)
     mastered = mastery >= config.mastery_threshold
     # mastering a skill tests the learner out of everything it builds on
-    effective = mastered | (bank.ancestors & mastered[:, None]).any(axis=0)
-    missing = bank.direct & ~effective[None, :]
-    prereq_met: NDArray[np.bool_] = np.asarray(~missing.any(axis=1), dtype=bool)
+    effective = mastered | bank.ancestors[mastered].any(axis=0) if mastered.any() else mastered
+    prereq_met: NDArray[np.bool_] = np.asarray(~bank.direct[:, ~effective].any(axis=1), dtype=bool)
 
     available = np.ones(len(bank.item_ids), dtype=bool)
     for item in recent_items[-config.no_repeat_window :] if config.no_repeat_window else ():
         idx = bank.item_index.get(item)
         if idx is not None:
             available[idx] = False
-    item_p = 1.0 / (1.0 + np.exp(-(_logit(success)[bank.item_skill_row] + bank.item_difficulty)))
+    skill_logit = _logit(success)
     low, high = config.band
     centre = 0.5 * (low + high)
 
+    def best(candidates: NDArray[np.int64]) -> tuple[int, float] | None:
+        return _best_in_band(bank, skill_logit, candidates, low, high, centre)
+
     if test_out is not None and test_out in bank.row:
         row = bank.row[test_out]
-        pick = _best_in_band(item_p, available & (bank.item_skill_row == row), low, high, centre)
-        if pick is not None:
-            return _explain(bank, pick, "test-out", item_p, mastery, prereq_met, config, now)
+        items = bank.items_by_row[row]
+        found = best(items[available[items]])
+        if found is not None:
+            return _explain(bank, *found, "test-out", mastery, prereq_met, config, now)
 
     # reviews: mastered skills whose interval since last practice has elapsed
     intervals = config.review_intervals
@@ -177,15 +191,13 @@ def recommend(
     due = overdue_by >= 0
     if due.any():
         for row in np.argsort(-overdue_by)[: int(due.sum())]:
-            pick = _best_in_band(
-                item_p, available & (bank.item_skill_row == row), low, high, centre
-            )
-            if pick is not None:
+            items = bank.items_by_row[row]
+            found = best(items[available[items]])
+            if found is not None:
                 return _explain(
                     bank,
-                    pick,
+                    *found,
                     "review",
-                    item_p,
                     mastery,
                     prereq_met,
                     config,
@@ -195,8 +207,8 @@ def recommend(
                 )
 
     practice_skill = ~effective & prereq_met
-    pick = _best_in_band(item_p, available & practice_skill[bank.item_skill_row], low, high, centre)
-    if pick is None:
+    found = best(np.flatnonzero(available & practice_skill[bank.item_skill_row]))
+    if found is None:
         blocked = int((~effective & ~prereq_met).sum())
         reason = (
             "nothing to practise: every skill is mastered and no review is due"
@@ -204,29 +216,35 @@ def recommend(
             else f"nothing to practise now: {blocked} skill(s) wait for prerequisites"
         )
         return Recommendation(None, None, "none", reason, {"blocked_skills": float(blocked)})
-    return _explain(bank, pick, "practice", item_p, mastery, prereq_met, config, now)
+    return _explain(bank, *found, "practice", mastery, prereq_met, config, now)
 
 
 def _best_in_band(
-    item_p: NDArray[np.float64],
-    candidates: NDArray[np.bool_],
+    bank: ItemBank,
+    skill_logit: NDArray[np.float64],
+    candidates: NDArray[np.int64],
     low: float,
     high: float,
     centre: float,
-) -> int | None:
-    """Index of the candidate inside the band nearest its centre, else nearest the band."""
-    if not candidates.any():
+) -> tuple[int, float] | None:
+    """(item index, predicted success) of the candidate inside the band nearest its centre,
+    else nearest the band; ``candidates`` in increasing order (ties: the first)."""
+    if not candidates.size:
         return None
+    item_p = 1.0 / (
+        1.0
+        + np.exp(-(skill_logit[bank.item_skill_row[candidates]] + bank.item_difficulty[candidates]))
+    )
     outside = np.maximum(low - item_p, 0.0) + np.maximum(item_p - high, 0.0)
-    score = np.where(candidates, outside * 10.0 + np.abs(item_p - centre), np.inf)
-    return int(np.argmin(score))
+    best = int(np.argmin(outside * 10.0 + np.abs(item_p - centre)))
+    return int(candidates[best]), float(item_p[best])
 
 
 def _explain(
     bank: ItemBank,
     pick: int,
+    p: float,
     kind: str,
-    item_p: NDArray[np.float64],
     mastery: NDArray[np.float64],
     prereq_met: NDArray[np.bool_],
     config: PolicyConfig,
@@ -236,7 +254,6 @@ def _explain(
 ) -> Recommendation:
     row = int(bank.item_skill_row[pick])
     skill = int(bank.skills[row])
-    p = float(item_p[pick])
     m = float(mastery[row])
     low, high = config.band
     prereqs = [int(bank.skills[j]) for j in np.flatnonzero(bank.direct[row])]
