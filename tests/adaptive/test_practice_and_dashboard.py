@@ -120,6 +120,9 @@ def test_the_api_gives_the_next_item_takes_an_answer_and_reports_mastery() -> No
     client = signed_in("learner")
     classroom = Classroom.objects.get(name=DEMO_CLASS)
     nxt = client.get(f"/api/adaptive/next?classroom={classroom.pk}").json()
+    # the learner's API does not reveal the right answer before it is given
+    assert "correct_response" not in nxt["content"]
+    assert "feedback" not in nxt["content"]
     assert nxt["kind"] == "practice"
     assert 0 < nxt["numbers"]["predicted_success"] < 1
     assert "mastery" in nxt["reason"]

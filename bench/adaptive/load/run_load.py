@@ -80,6 +80,9 @@ def prepare(db: str, data_dir: Path, learners: int, reuse: bool) -> tuple[dict[s
         "OPENBLAS_NUM_THREADS": "1",
     }
     env.pop("DATABASE_URL", None)
+    if db == "sqlite-persistent":
+        # the same SQLite file through DATABASE_URL, which keeps connections for 60 s
+        env["DATABASE_URL"] = f"sqlite:///{(data_dir / 'edubridge.sqlite3').resolve()}"
     if db == "postgres":
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
     if reuse and saved.exists():
@@ -112,6 +115,11 @@ class Conn:
         self.port, self.key = port, key
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.last_used = 0.0
+
+    #: gunicorn closes a keep-alive connection after 2 s idle; like a browser, reopen before
+    #: then instead of racing the server's close
+    IDLE_REOPEN = 1.5
 
     async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
         """One request; a keep-alive connection the server closed meanwhile is reopened once
@@ -125,6 +133,9 @@ class Conn:
             return await self._request(method, path, body)
 
     async def _request(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
+        if self.writer is not None and time.perf_counter() - self.last_used > self.IDLE_REOPEN:
+            self.writer.close()
+            self.writer = None
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         head = (
@@ -152,6 +163,7 @@ class Conn:
             elif name.lower() == "connection" and value.strip().lower() == "close":
                 close = True
         data = await self.reader.readexactly(length) if length else b""
+        self.last_used = time.perf_counter()
         if close:
             self.writer.close()
             self.writer = None
@@ -168,6 +180,7 @@ async def learner_loop(
     counts: dict[str, int],
     rng: random.Random,
     think: float,
+    answers: dict[str, str],
 ) -> None:
     conn = Conn(port, key)
     if think:
@@ -187,8 +200,8 @@ async def learner_loop(
         if nxt["item"] is None:
             counts["finished"] += 1
             return
-        values = (nxt["content"] or {}).get("correct_response", {}).get("values", ["0"])
-        response = str(values[0]) if rng.random() < 0.7 else "0"
+        right = answers.get(str(nxt["item"]), "0")
+        response = right if rng.random() < 0.7 else "0"
         if nxt["content"]["interaction"]["type"] == "choice" and response == "0":
             choices = [c["id"] for c in nxt["content"]["interaction"]["choices"]]
             response = rng.choice(choices)
@@ -260,7 +273,18 @@ async def load(  # type: ignore[type-arg]
     await asyncio.gather(
         sample_cpu(),
         *[
-            learner_loop(port, k, setup["classroom"], until, measure_from, lat, counts, rng, think)
+            learner_loop(
+                port,
+                k,
+                setup["classroom"],
+                until,
+                measure_from,
+                lat,
+                counts,
+                rng,
+                think,
+                setup.get("answers", {}),
+            )
             for k in setup["keys"][:concurrent]
         ],
     )
@@ -279,6 +303,9 @@ async def load(  # type: ignore[type-arg]
         "all_p50_ms": pct(both, 0.5),
         "all_p99_ms": pct(both, 0.99),
         "all_mean_ms": statistics.fmean(both) * 1000 if both else float("nan"),
+        "requests": len(both),
+        "requests_over_50ms": sum(x > 0.05 for x in both),
+        "requests_over_1s": sum(x > 1.0 for x in both),
         # CPU the server spent per answer (its next-item request included): what the loop costs
         # regardless of how much of the shared machine the server got
         "server_cpu_ms_per_answer": 1000 * server_cpu / max(1, counts["answers"]),
@@ -320,7 +347,12 @@ def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[byte
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument(
+        "--db",
+        choices=["sqlite", "sqlite-persistent", "postgres"],
+        default="sqlite",
+        help="sqlite-persistent: SQLite through DATABASE_URL (persistent connections)",
+    )
     p.add_argument("--learners", type=int, default=100)
     p.add_argument("--duration", type=float, default=30.0, help="measured seconds")
     p.add_argument("--warmup", type=float, default=5.0)

@@ -18,6 +18,7 @@ from edubridge.accounts.roles import Role  # noqa: E402
 from edubridge.accounts.services import api_key_create, user_ensure  # noqa: E402
 from edubridge.adaptive.demo import DEMO_CLASS  # noqa: E402
 from edubridge.adaptive.models import Classroom, Pending  # noqa: E402
+from edubridge.adaptive.services import practice_bank  # noqa: E402
 
 
 def main(n: int) -> None:
@@ -41,7 +42,21 @@ def main(n: int) -> None:
         classroom.learners.add(user)
         keys.append(api_key_create(owner=user, name="practice load test").plaintext)
     Pending.objects.filter(learner__username__startswith="load-learner-").delete()
-    print(json.dumps({"classroom": classroom.pk, "keys": keys, "users": User.objects.count()}))
+    # the load generator answers right 70% of the time; the API does not reveal right answers
+    bank = practice_bank(classroom.bank)
+    answers = {
+        str(pk): str(item.data["correct_response"]["values"][0]) for pk, item in bank.items.items()
+    }
+    print(
+        json.dumps(
+            {
+                "classroom": classroom.pk,
+                "keys": keys,
+                "answers": answers,
+                "users": User.objects.count(),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

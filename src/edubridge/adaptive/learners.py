@@ -13,10 +13,13 @@ from collections import deque
 from typing import Any
 
 from edubridge.engines.adaptive import features as feat
+from edubridge.engines.adaptive.context import ContextState
 from edubridge.engines.adaptive.interface import Learner, LearnerModel
 from edubridge.engines.adaptive.models import (
     BKTLearner,
     BKTModel,
+    ContextLearner,
+    ContextLRModel,
     HistoryLearner,
     HistoryLRModel,
     PFALearner,
@@ -29,6 +32,7 @@ MODEL_CLASSES: dict[str, Any] = {
     "bkt-forget": BKTModel,
     "pfa": PFAModel,
     "history-lr": HistoryLRModel,
+    "context-lr": ContextLRModel,
 }
 
 CODEC_VERSION = 1
@@ -87,9 +91,10 @@ def learner_dump(learner: Learner) -> dict[str, Any] | None:
             **_common(learner),
             "counts": {str(k): list(v) for k, v in learner.counts.items()},
         }
-    if type(learner) is HistoryLearner:
+    if type(learner) in (HistoryLearner, ContextLearner):
+        assert isinstance(learner, HistoryLearner)
         h = learner.history
-        return {
+        out = {
             **head,
             **_common(learner),
             "bkt": _dump_bkt(learner.bkt),
@@ -98,6 +103,9 @@ def learner_dump(learner: Learner) -> dict[str, Any] | None:
             "skill_fields": _SKILL_FIELDS,
             "skill_logit": {str(k): v for k, v in learner.skill_logit.items()},
         }
+        if isinstance(learner, ContextLearner):
+            out["context"] = learner.context.to_dict()
+        return out
     return None
 
 
@@ -129,6 +137,9 @@ def learner_load(model: LearnerModel, data: dict[str, Any], threshold: float) ->
             )
             learner.history = history
             learner.skill_logit = {int(k): float(v) for k, v in data["skill_logit"].items()}
+            if isinstance(learner, ContextLearner):
+                assert isinstance(model, ContextLRModel)
+                learner.context = ContextState.from_dict(model.context, data["context"])
             return learner
     except (KeyError, TypeError, ValueError, IndexError):
         return None

@@ -72,7 +72,9 @@ def _learner(request: HttpRequest, classroom_id: int) -> tuple[User, Classroom]:
 @router.get("/next", response=NextOut, summary="The next item for the learner, and why")
 def next_item(request: HttpRequest, classroom: int) -> NextOut:
     """Returns the pending item if the learner has one (practice resumes), else the policy's
-    choice: `reason` in words and `numbers` (mastery, predicted_success, band, threshold)."""
+    choice: `reason` in words and `numbers` (mastery, predicted_success, band, threshold).
+    `content` is the item without its correct response and feedback (those come with the
+    answer)."""
     user, room = _learner(request, classroom)
     try:
         pending = services.next_item(user=user, classroom=room)
@@ -95,8 +97,17 @@ def next_item(request: HttpRequest, classroom: int) -> NextOut:
         kind=pending.kind,
         reason=pending.reason,
         numbers=pending.numbers,
-        content=pending.item.data,
+        content=learner_view(pending.item.data),
     )
+
+
+#: Parts of an item a learner must not see before answering.
+HIDDEN = frozenset({"correct_response", "feedback"})
+
+
+def learner_view(data: dict) -> dict:  # type: ignore[type-arg]
+    """The item as a learner may see it: without its correct response and answer feedback."""
+    return {k: v for k, v in data.items() if k not in HIDDEN}
 
 
 @router.post("/answers", response={201: AnswerOut}, summary="Submit an answer to the pending item")

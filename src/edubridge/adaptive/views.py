@@ -398,6 +398,8 @@ def model_page(request: HttpRequest) -> HttpResponse:
                     "auc": auc,
                     "folds": sel.get("fold_auc", {}).get(name, []),
                     "fit": sel.get("mean_fit_seconds", {}).get(name),
+                    "log_loss": sel.get("mean_log_loss", {}).get(name),
+                    "rmse": sel.get("mean_rmse", {}).get(name),
                     "chosen": name == fitted.name,
                 }
             )
