@@ -309,6 +309,19 @@ def test_a_refit_that_cannot_run_says_why_and_keeps_the_model_in_use() -> None:
     assert "at least 1000000 are needed" in page
 
 
+def test_one_refit_at_a_time_and_an_abandoned_one_does_not_block_the_next() -> None:
+    first = services.refit_start(by=None, enqueue=False)
+    assert services.refit_start(by=None, enqueue=False).pk == first.pk
+    RefitJob.objects.filter(pk=first.pk).update(
+        status=RefitStatus.RUNNING, created_at=timezone.now() - timedelta(hours=7)
+    )
+    second = services.refit_start(by=None, enqueue=False)
+    assert second.pk != first.pk
+    first.refresh_from_db()
+    assert first.status == RefitStatus.FAILED
+    assert "abandoned" in first.error
+
+
 def test_the_refit_command_can_queue_the_task() -> None:
     from io import StringIO
 

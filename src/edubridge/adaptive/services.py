@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -711,6 +711,7 @@ def assignment_delete(*, assignment: Assignment, by: User) -> None:
 #: Fewer learners than this and cross-validation means nothing: BKT with forgetting is kept.
 MIN_LEARNERS_TO_SELECT = 6
 FALLBACK_MODEL = "bkt-forget"
+REFIT_ABANDONED = timedelta(hours=6)
 
 
 def answer_log() -> tuple[ResponseLog, list[int]]:
@@ -727,7 +728,16 @@ def answer_log() -> tuple[ResponseLog, list[int]]:
 
 
 def refit_start(*, by: User | None, enqueue: bool = True) -> RefitJob:
-    """Queue a refit (one at a time: a queued or running one is returned instead)."""
+    """Queue a refit (one at a time: a queued or running one is returned instead). A job left
+    queued or running for longer than REFIT_ABANDONED (a worker that died) is marked failed."""
+    RefitJob.objects.filter(
+        status__in=[RefitStatus.QUEUED, RefitStatus.RUNNING],
+        created_at__lt=timezone.now() - REFIT_ABANDONED,
+    ).update(
+        status=RefitStatus.FAILED,
+        error=_("abandoned: no task worker finished it within 6 hours"),
+        finished_at=timezone.now(),
+    )
     running = RefitJob.objects.filter(status__in=[RefitStatus.QUEUED, RefitStatus.RUNNING]).first()
     if running is not None:
         return running
