@@ -107,3 +107,8 @@ bench-catalogue: setup  ## import 10,000 items and search 100,000 against raw in
 .PHONY: bench-adaptive
 bench-adaptive: setup  ## learner models against pyBKT on ASSISTments 2015, and next-item latency
 	$(BIN)/python bench/adaptive/run_bench.py
+
+.PHONY: bench-practice-load
+bench-practice-load: setup  ## 100 learners practising over HTTP against gunicorn, on SQLite and PostgreSQL
+	$(BIN)/python bench/adaptive/load/run_load.py --db sqlite --think 10
+	$(BIN)/python bench/adaptive/load/run_load.py --db postgres --think 10
