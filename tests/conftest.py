@@ -22,7 +22,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     """Load the demo network once into the test database; each test rolls back its own changes."""
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        call_command("demo", quiet_logins=True, stdout=io.StringIO())
+        call_command("demo", quiet_logins=True, no_background=True, stdout=io.StringIO())
 
 
 @pytest.fixture

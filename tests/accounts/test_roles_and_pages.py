@@ -39,7 +39,7 @@ def test_loading_the_demo_twice_changes_nothing(demo_network: None) -> None:
     from django.core.management import call_command
 
     counts = (Organization.objects.count(), User.objects.count(), RoleAssignment.objects.count())
-    call_command("demo", quiet_logins=True, stdout=StringIO())
+    call_command("demo", quiet_logins=True, no_background=True, stdout=StringIO())
     assert (
         Organization.objects.count(),
         User.objects.count(),

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def full_demo(transactional_db: None) -> None:
     if not Programme.objects.filter(name=MATCHED_PROGRAMME).exists():
-        call_command("demo", quiet_logins=True, stdout=StringIO())
+        call_command("demo", quiet_logins=True, no_background=True, stdout=StringIO())
 
 
 def _sign_in(page: Any, username: str) -> None:

@@ -5,6 +5,9 @@ second steward, release), plus one differentially private count left as a draft.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
 
 from edubridge.accounts.models import User
 from edubridge.governance import services
@@ -69,3 +72,11 @@ def load(advance: Callable[[str], None]) -> list[tuple[str, str, str]]:
     services.export_build(counts.pk)
     advance("private counts")
     return logins
+
+
+def background() -> None:
+    """Queue the model audits, so the demo's model cards exist once the worker has run them."""
+    from edubridge.governance.tasks import audit_models
+
+    kt_dir = Path(str(settings.BASE_DIR)).parent / "shared" / "data" / "knowledge-tracing"
+    audit_models.enqueue(str(kt_dir))

@@ -33,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet-logins", action="store_true", help="do not print the demo logins"
         )
+        parser.add_argument(
+            "--no-background",
+            action="store_true",
+            help="do not queue the demo's background work (model audits for the model cards)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(file=self.stdout, highlight=False)  # type: ignore[arg-type]
@@ -56,6 +61,12 @@ class Command(BaseCommand):
                 for module in modules:
                     logins.extend(module.load(advance) or [])
             progress.update(task, description="done")
+        if not options["no_background"]:
+            # Slow work that fills in pages (model cards) runs in the task worker afterwards.
+            for module in modules:
+                queued = getattr(module, "background", None)
+                if queued is not None:
+                    queued()
         if not options["quiet_logins"] and logins:
             table = Table(title="Demo logins (demo data only)")
             for column in ("username", "password", "role"):
