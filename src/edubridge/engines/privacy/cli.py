@@ -42,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quasi", required=True, help="quasi-identifier columns, comma-separated")
     parser.add_argument("--sensitive", help="sensitive column (needed for --l / --entropy-l)")
     parser.add_argument(
+        "--person",
+        help="column naming whose row it is; k then counts distinct persons per class, not rows",
+    )
+    parser.add_argument(
         "--hierarchies",
         required=True,
         type=Path,
@@ -138,6 +142,15 @@ def _summary(result: AnonymizationResult, out: Path) -> list[str]:
         f"average class size={loss.average_class_size:.1f} "
         f"(normalized {loss.normalized_average_class_size:.2f})",
         f"suppressed: {loss.suppressed_rows} of {result.input_rows} rows",
+        *(
+            [
+                f"k counted over distinct persons ({result.person}): smallest class "
+                f"{loss.smallest_class} persons, {loss.persons_released} of {loss.persons} "
+                "persons released"
+            ]
+            if result.person is not None
+            else []
+        ),
         f"lattice: {result.lattice_size} nodes, {result.nodes_checked} checked, "
         f"{result.nodes_tagged} decided by monotonicity",
         f"wrote {len(result.rows)} rows to {out}",
@@ -160,7 +173,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.out.resolve() == args.input.resolve():
             raise PrivacyInputError("--out must not be the --input file")
         header, rows = _read_table(args.input, sep)
-        named = [*quasi, *([args.sensitive] if args.sensitive else [])]
+        named = [
+            *quasi,
+            *([args.sensitive] if args.sensitive else []),
+            *([args.person] if args.person else []),
+        ]
         unknown = [c for c in named if c not in header]
         if unknown:
             raise PrivacyInputError(
@@ -175,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             hierarchies=hierarchies,
             model=model,
             progress=_progress(),
+            person=args.person,
         )
         _write_atomically(args.out, result, sep)
     except (_UsageError, PrivacyInputError) as exc:

@@ -16,6 +16,17 @@ Nodes are visited in order of that lower bound (ties by height, then by the leve
 answer is deterministic) and the search stops once the bound exceeds the best true loss found, as
 in branch and bound. When a node fails, a binary search up a chain above it (Flash-style) finds the
 highest failing node on the chain, which tags a whole down-set as failing without checking it.
+
+k over persons. When a table holds several rows per person (a learner's many answers), the caller
+may pass a person code per row; then an equivalence class satisfies k only when it holds rows of
+at least k *distinct persons*, so one person's repeated rows never fill a class alone. The
+frequency sets then keep (group, sensitive value, person) triples, the distinct (class, person)
+pairs of a node are counted by one more dense grouping, and monotonicity still holds: a
+generalization merges classes, and the person set of a merged class contains each part's.
+Distinct l-diversity counts distinct sensitive values per class, which is the same over rows and
+over persons; entropy l-diversity weighs rows and is refused with a person column (person
+weights do not add up when classes merge, so the monotone search would not stay exact).
+Suppression always removes whole failing classes and its limit counts rows (see ADR 0012).
 """
 
 from __future__ import annotations
@@ -73,6 +84,11 @@ class LossReport:
     average_class_size: float
     normalized_average_class_size: float
     suppressed_rows: int
+    # What k was counted over: "rows" (every row a person) or "persons" (a person column given).
+    counted_over: Literal["rows", "persons"] = "rows"
+    smallest_class: int = 0  # fewest rows -- or distinct persons -- in any released class
+    persons: int | None = None  # distinct persons in the input (person column only)
+    persons_released: int | None = None  # distinct persons with at least one released row
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,7 @@ class _FrequencySet:
     leaves: IntArray  # shape (q, m): one representative leaf per column per group
     sensitive: IntArray  # shape (m,)
     counts: IntArray  # shape (m,)
+    persons: IntArray  # shape (m,): the person of each group (zeros without a person column)
     codes: dict[tuple[int, int], IntArray] = field(default_factory=dict)  # (column, level)
 
     def codes_at(self, column: int, level: int, hierarchy: EncodedHierarchy) -> IntArray:
@@ -229,7 +246,10 @@ class LatticeSearch:
         sensitive: IntArray | None,
         model: PrivacyModel,
         progress: Callable[[int, int], None] | None = None,
+        persons: IntArray | None = None,
     ) -> None:
+        """``persons`` (optional) gives a person code per row, 0..P-1; with it k counts distinct
+        persons per class instead of rows."""
         if model.k < 1:
             raise PrivacyInputError(f"k must be at least 1, got {model.k}")
         if not 0.0 <= model.suppression_limit < 1.0:
@@ -244,6 +264,12 @@ class LatticeSearch:
             raise PrivacyInputError(f"entropy l must be at least 1, got {model.entropy_l}")
         if not hierarchies:
             raise PrivacyInputError("at least one quasi-identifier is needed")
+        if persons is not None and model.entropy_l is not None:
+            raise PrivacyInputError(
+                "entropy l-diversity is defined over rows; with a person column use distinct l"
+            )
+        if persons is not None and len(persons) != len(leaves[0]):
+            raise PrivacyInputError("the person column must give one person per row")
         self.h = list(hierarchies)
         self.q = len(self.h)
         self.n = len(leaves[0])
@@ -261,8 +287,16 @@ class LatticeSearch:
         self.diverse = model.l is not None or model.entropy_l is not None
         sens = sensitive if sensitive is not None else np.zeros(self.n, dtype=np.int64)
         self.sens_card = int(sens.max()) + 1 if self.n else 1
+        self.by_person = persons is not None
+        who = (
+            np.asarray(persons, dtype=np.int64)
+            if persons is not None
+            else np.zeros(self.n, dtype=np.int64)
+        )
+        self.person_card = int(who.max()) + 1 if self.n else 1
+        self.person_count = len(np.unique(who)) if self.by_person else self.n
         self.grouper = _Grouper()
-        self.bottom, self.row_group = self._bottom(leaves, sens)
+        self.bottom, self.row_group = self._bottom(leaves, sens, who)
         # NCP of each leaf at each level, and the generalization-only NCP per column and level
         # (the monotone lower bound of a node's loss).
         self.leaf_ncp = [[h.ncp[lv][h.codes[lv]] for lv in range(h.height + 1)] for h in self.h]
@@ -283,11 +317,16 @@ class LatticeSearch:
         self.tagged = 0
 
     # -- building blocks -------------------------------------------------------------------
-    def _bottom(self, leaves: Sequence[IntArray], sens: IntArray) -> tuple[_FrequencySet, IntArray]:
+    def _bottom(
+        self, leaves: Sequence[IntArray], sens: IntArray, who: IntArray
+    ) -> tuple[_FrequencySet, IntArray]:
         cols = [*leaves, sens] if self.diverse else list(leaves)
         cards = [len(h.leaf_index) for h in self.h]
         if self.diverse:
             cards.append(self.sens_card)
+        if self.by_person:
+            cols.append(who)
+            cards.append(self.person_card)
         gid, groups = self.grouper.ids(cols, cards)
         first = self.grouper.representatives(gid, groups)
         counts = np.bincount(gid, minlength=groups).astype(np.int64)
@@ -297,6 +336,7 @@ class LatticeSearch:
             leaves=stacked[:, first],
             sensitive=sens[first],
             counts=counts,
+            persons=who[first],
         )
         return fs, gid
 
@@ -307,15 +347,24 @@ class LatticeSearch:
     def _source(self, node: Node) -> _FrequencySet:
         return self.cache.source(node)
 
+    def _members(self, fs: _FrequencySet, gid: IntArray, groups: int, size: IntArray) -> IntArray:
+        """Distinct persons per class (the class sizes when rows are persons)."""
+        if not self.by_person:
+            return size
+        pair, pairs = self.grouper.ids([gid, fs.persons], [groups, self.person_card])
+        first = self.grouper.representatives(pair, pairs)
+        return np.bincount(gid[first], minlength=groups).astype(np.int64)
+
     def _classes(
         self, fs: _FrequencySet, node: Node
-    ) -> tuple[IntArray, IntArray, BoolArray, IntArray | None, IntArray | None]:
-        """Group ids, class sizes and failing classes of ``node`` computed from ``fs``."""
+    ) -> tuple[IntArray, IntArray, BoolArray, IntArray | None, IntArray | None, IntArray]:
+        """Group ids, class sizes (rows), failing classes and persons per class of ``node``."""
         codes = [fs.codes_at(c, lv, self.h[c]) for c, lv in enumerate(node)]
         cards = [self.h[c].cardinality[lv] for c, lv in enumerate(node)]
         gid, groups = self.grouper.ids(codes, cards)
         size = np.bincount(gid, weights=fs.counts, minlength=groups).astype(np.int64)
-        fail = size < self.model.k
+        members = self._members(fs, gid, groups, size)
+        fail = members < self.model.k
         pair_first: IntArray | None = None
         pair_counts: IntArray | None = None
         if self.diverse:
@@ -331,7 +380,7 @@ class LatticeSearch:
                 share = pair_counts / size[pair_gid]
                 entropy = -np.bincount(pair_gid, weights=share * np.log(share), minlength=groups)
                 fail |= entropy < math.log(self.model.entropy_l) - 1e-12
-        return gid, size, fail, pair_first, pair_counts
+        return gid, size, fail, pair_first, pair_counts, members
 
     def evaluate(self, node: Node, *, cache: bool = True) -> Evaluation:
         """Check one node exactly (privacy, suppressed rows, true NCP)."""
@@ -339,7 +388,7 @@ class LatticeSearch:
         if known is not None:
             return known
         fs = self._source(node)
-        gid, size, fail, pair_first, pair_counts = self._classes(fs, node)
+        gid, size, fail, pair_first, pair_counts, _ = self._classes(fs, node)
         suppressed = int(size[fail].sum())
         satisfied = suppressed <= self.limit_rows
         loss = self.lower_bound(node)
@@ -358,6 +407,14 @@ class LatticeSearch:
                 self.tags.mark_clean(node)
         else:
             self.tags.mark_failing(node)
+        if self.by_person and cache:
+            # The cached set must keep every (class, sensitive value, person) apart.
+            cols, cards = [gid, fs.persons], [len(size), self.person_card]
+            if self.diverse:
+                cols, cards = [*cols, fs.sensitive], [*cards, self.sens_card]
+            triple, triples = self.grouper.ids(cols, cards)
+            pair_first = self.grouper.representatives(triple, triples)
+            pair_counts = np.bincount(triple, weights=fs.counts, minlength=triples).astype(np.int64)
         groups = len(pair_counts) if pair_counts is not None else len(size)
         slot = self.cache.offer(groups) if cache and groups < len(fs.counts) else None
         if slot is not None:
@@ -373,20 +430,12 @@ class LatticeSearch:
                     leaves=fs.leaves[:, keep],
                     sensitive=fs.sensitive[keep],
                     counts=counts,
+                    persons=fs.persons[keep],
                 ),
             )
         if self.progress is not None:
             self.progress(self.checked, self.lattice_size)
         return result
-
-        largest = max(
-            (n for n in self.cache if n != self.bottom.node),
-            key=lambda n: len(self.cache[n].counts),
-        )
-        if len(self.cache[largest].counts) <= groups:
-            return False
-        del self.cache[largest]
-        return True
 
     def _known_failing(self, node: Node) -> bool:
         return bool(self.tags.failing[self.tags.index(node)])
@@ -453,6 +502,11 @@ class LatticeSearch:
             raise PrivacyInputError(
                 f"impossible k: k={self.model.k} but the table has only {self.n} rows"
             )
+        if self.model.k > self.person_count:
+            raise PrivacyInputError(
+                f"impossible k: k={self.model.k} distinct persons per class, but the table holds "
+                f"rows of only {self.person_count} persons"
+            )
         if not self.evaluate(top).satisfied:
             raise PrivacyInputError(self._impossible_reason())
         best: tuple[float, float, Node] | None = None
@@ -488,6 +542,8 @@ class LatticeSearch:
             parts.append(f"entropy l={model.entropy_l}")
         distinct = len(np.unique(self.bottom.sensitive)) if self.diverse else None
         detail = f" (the sensitive column has {distinct} distinct values)" if distinct else ""
+        if self.by_person:
+            detail += f" (k counted over {self.person_count} distinct persons)"
         return (
             f"impossible: even the fully generalized table ({self.n} rows) cannot satisfy "
             f"{', '.join(parts)} with suppression limit {model.suppression_limit:g}{detail}"
@@ -495,7 +551,7 @@ class LatticeSearch:
 
     def finish(self, node: Node) -> LatticeResult:
         """Exact loss figures and the suppressed row indices for ``node``."""
-        gid, size, fail, _, _ = self._classes(self.bottom, node)
+        gid, size, fail, _, _, members = self._classes(self.bottom, node)
         group_fail = fail[gid]  # per bottom frequency-set row
         row_fail = group_fail[self.row_group]
         suppressed = int(size[fail].sum())
@@ -513,6 +569,10 @@ class LatticeSearch:
             average_class_size=average,
             normalized_average_class_size=average / self.model.k,
             suppressed_rows=suppressed,
+            counted_over="persons" if self.by_person else "rows",
+            smallest_class=int(members[~fail].min()) if classes else 0,
+            persons=self.person_count if self.by_person else None,
+            persons_released=self._persons_released(group_fail) if self.by_person else None,
         )
         return LatticeResult(
             node=node,
@@ -522,6 +582,10 @@ class LatticeSearch:
             nodes_checked=self.checked,
             nodes_tagged=self.tagged,
         )
+
+    def _persons_released(self, group_fail: BoolArray) -> int:
+        kept = self.bottom.persons[~group_fail]
+        return int(np.count_nonzero(np.bincount(kept, minlength=self.person_card)))
 
     def brute_force(self) -> Node | None:
         """Evaluate every node (for tests and benchmarks): the optimum by exhaustive search."""
