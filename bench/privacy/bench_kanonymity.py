@@ -72,17 +72,20 @@ def _peer(k: int, suppression: float) -> dict[str, object] | str:
     python = PEER_VENV / "bin" / "python"
     if not python.exists():
         print(f"creating {PEER_VENV} with anjana (first run only) ...", file=sys.stderr)
-        made = (
-            subprocess.run(
-                ["uv", "venv", "-q", "--python", "3.11", str(PEER_VENV)], check=False
-            ).returncode
-            == 0
-            and subprocess.run(
-                ["uv", "pip", "install", "-q", "--python", str(python), "anjana==1.2.3"],
-                check=False,
-            ).returncode
-            == 0
-        )
+        try:
+            made = (
+                subprocess.run(
+                    ["uv", "venv", "-q", "--python", "3.11", str(PEER_VENV)], check=False
+                ).returncode
+                == 0
+                and subprocess.run(
+                    ["uv", "pip", "install", "-q", "--python", str(python), "anjana==1.2.3"],
+                    check=False,
+                ).returncode
+                == 0
+            )
+        except OSError:  # uv not on PATH: report it beside our figures instead of failing
+            made = False
         if not made:
             return "could not create the anjana venv (needs uv and PyPI access)"
     done = subprocess.run(

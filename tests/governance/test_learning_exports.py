@@ -119,7 +119,14 @@ def test_ferpa_allows_pupils_responses_k_anonymous_signed_and_approved_by_a_seco
     assert len(release) == answers - export.report["row_counts"]["suppressed"]
     assert len(release) >= 0.98 * answers
     assert set(export.report["generalization"]) == set(quasi)  # day's hierarchy built by rule
-    assert export.report["people_per_class_min"] >= 1
+    # k counts distinct learners per class, checked here with a plain pandas count...
+    learners_per_class = release.groupby(quasi)["learner"].nunique()
+    assert learners_per_class.min() >= 5
+    assert export.report["k_counted_over"] == "persons"
+    assert export.report["people_per_class_min"] == learners_per_class.min()
+    assert export.report["persons"]["output"] == release["learner"].nunique()
+    # ...and with pycanon on the distinct (class, learner) pairs: one row per person and class.
+    assert checker.k_anonymity(release.drop_duplicates([*quasi, "learner"]), quasi) >= 5
     assert not set(release["learner"]) & {str(u.pk) for u in User.objects.all()}
 
     signed = export.manifest
@@ -128,6 +135,9 @@ def test_ferpa_allows_pupils_responses_k_anonymous_signed_and_approved_by_a_seco
     manifest = signed["manifest"]
     assert manifest["policy"]["rule"] == FERPA_RULE
     assert manifest["protections"]["k_anonymity"]["k"] == 5
+    assert manifest["protections"]["k_anonymity"]["counted_over"] == "distinct persons"
+    assert manifest["protections"]["k_anonymity"]["person_column"] == "learner"
+    assert manifest["protections"]["k_anonymity"]["smallest_class"] == learners_per_class.min()
 
     with pytest.raises(services.GovernanceError, match="second data steward"):
         services.export_approve(export=export, by=user("steward"))
@@ -172,6 +182,12 @@ def test_the_steward_pages_refuse_under_one_policy_and_carry_an_export_under_ano
     services.export_build(export.pk)  # what the worker does (tests/governance/test_worker.py)
     page = client.get(accepted["Location"]).content.decode()
     assert FERPA_RULE in page
+    assert "k counted over distinct persons" in page
+    export.refresh_from_db()
+    assert (
+        f"the smallest equivalence class holds rows of {export.report['people_per_class_min']} "
+        "different persons" in page
+    )
     assert client.post(f"/governance/exports/{export.pk}/approve/").status_code == 400
     second = signed_in("steward2")
     assert second.post(f"/governance/exports/{export.pk}/approve/").status_code == 302
@@ -180,6 +196,37 @@ def test_the_steward_pages_refuse_under_one_policy_and_carry_an_export_under_ano
     assert download.status_code == 200
     release = pd.read_csv(io.BytesIO(download.content), dtype=str, keep_default_na=False)
     assert checker.k_anonymity(release, ["minor", "country", "grade", "day"]) >= 5
+
+
+def test_k_counts_learners_even_when_the_learner_column_is_left_out(pupils: None) -> None:
+    with_learner = services.export_build(
+        services.export_request(spec=responses_spec(), by=user("steward"), enqueue=False).pk
+    )
+    without = services.export_build(
+        services.export_request(
+            spec=responses_spec(columns=("minor", "country", "grade", "day", "correct")),
+            by=user("steward"),
+            enqueue=False,
+        ).pk
+    )
+    assert without.status == ExportStatus.DRAFT, without.error
+    assert "learner" not in read(without).columns
+    assert without.report["k_counted_over"] == "persons"
+    assert without.report["generalization"] == with_learner.report["generalization"]
+    assert without.report["people_per_class_min"] == with_learner.report["people_per_class_min"]
+    assert without.report["people_per_class_min"] >= 5
+
+
+def test_k_above_the_number_of_learners_is_refused_and_nothing_is_stored(pupils: None) -> None:
+    dataset = dataset_get("learner-responses")
+    assert dataset is not None
+    learners = len({r[0] for r in dataset.rows()})
+    before = Export.objects.count()
+    with pytest.raises(services.GovernanceError, match=f"only {learners} persons"):
+        services.export_request(
+            spec=responses_spec(k=learners + 1), by=user("steward"), enqueue=False
+        )
+    assert Export.objects.count() == before
 
 
 def test_dp_counts_of_responses_bound_each_learners_contribution(pupils: None) -> None:

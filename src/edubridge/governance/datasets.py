@@ -14,6 +14,11 @@ dataset is about is a minor (``User.is_minor``) -- then every personal or sensit
 to the policy as ``minor-sensitive``, never less protected than the registry says -- and
 ``contributions`` bounds how many rows one person adds to a differentially private release (rows
 beyond it are left out of the aggregate, so the noise covers a whole person).
+
+``person`` names the column saying whose row it is (an identifier column, pseudonymized on
+export). Where it is declared, k-anonymity and l-diversity are counted over distinct persons --
+an equivalence class must hold rows of at least k different people -- whether or not the column
+itself is exported (ADR 0012).
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ class Dataset:
     purposes_hint: tuple[str, ...] = field(default=())
     subjects_minor: Callable[[], bool] | None = None  # any person in it a minor?
     contributions: int = 1  # most rows one person adds to a DP release (more are left out)
+    person: str | None = None  # the identifier column naming whose row it is (k over persons)
 
     @property
     def header(self) -> tuple[str, ...]:
@@ -78,6 +84,8 @@ class Dataset:
 
     @property
     def identifier(self) -> Column | None:
+        if self.person is not None:
+            return self.column(self.person)
         return next((c for c in self.columns if c.identifier), None)
 
     def about_minors(self) -> bool:
@@ -91,6 +99,10 @@ def register(dataset: Dataset) -> None:
     unknown = [q for q in dataset.quasi_identifiers if dataset.column(q) is None]
     if unknown or (dataset.sensitive and dataset.column(dataset.sensitive) is None):
         raise ValueError(f"dataset {dataset.key}: quasi-identifier or sensitive column unknown")
+    if dataset.person is not None:
+        person = dataset.column(dataset.person)
+        if person is None or not person.identifier:
+            raise ValueError(f"dataset {dataset.key}: the person column must be an identifier")
     _DATASETS[dataset.key] = dataset
 
 
@@ -256,6 +268,7 @@ def _ensure_builtin() -> None:
             sensitive="first_generation",
             rows=_participation_rows,
             hierarchy_prefix="exchange",
+            person="participant",
         )
     )
     register(
@@ -297,6 +310,7 @@ def _ensure_builtin() -> None:
             sensitive="first_generation",
             rows=_application_rows,
             hierarchy_prefix="exchange",
+            person="applicant",
         )
     )
 

@@ -196,6 +196,7 @@ def register_learning_datasets() -> None:
             hierarchy_prefix="learning",
             subjects_minor=_learners_minor,
             contributions=LEARNER_CONTRIBUTIONS,
+            person="learner",
         )
     )
     register(
@@ -259,6 +260,7 @@ def register_learning_datasets() -> None:
             hierarchy_prefix="learning",
             subjects_minor=_states_minor,
             contributions=SKILL_CONTRIBUTIONS,
+            person="learner",
         )
     )
     register(
@@ -327,5 +329,6 @@ def register_learning_datasets() -> None:
             hierarchy_prefix="learning",
             subjects_minor=_teachers_minor,
             contributions=ENROLMENT_CONTRIBUTIONS,
+            person="teacher",
         )
     )

@@ -361,6 +361,17 @@ def _validated(spec: ExportSpec) -> tuple[Dataset, list[str], Protections, dict[
                 _("k=%(k)s is impossible: the dataset has only %(n)s rows.")
                 % {"k": spec.k, "n": len(rows)}
             )
+        if dataset.person is not None:
+            at = dataset.header.index(dataset.person)
+            persons = len({r[at] for r in rows})
+            if spec.k > persons:
+                raise GovernanceError(
+                    _(
+                        "k=%(k)s is impossible: k counts distinct persons and the dataset holds "
+                        "rows of only %(n)s persons."
+                    )
+                    % {"k": spec.k, "n": persons}
+                )
         if spec.l is not None:
             if dataset.sensitive is None or dataset.sensitive not in columns:
                 raise GovernanceError(
@@ -532,6 +543,9 @@ def export_build(export_id: UUID | str) -> Export:
     return export
 
 
+PERSON_KEY = "\x00person"  # the search's own column naming whose row it is; never written
+
+
 def _build_records(
     export: Export, dataset: Dataset
 ) -> tuple[tuple[str, ...], list[tuple[str, ...]], dict[str, Any], dict[str, Any]]:
@@ -541,6 +555,10 @@ def _build_records(
     source = dataset.rows()
     rows = [tuple(r[i] for i in index) for r in source]
     header = tuple(columns)
+    # Whose row it is, kept beside the rows (never written) so k counts distinct persons even
+    # when the person column is left out of the export.
+    person_at = dataset.header.index(dataset.person) if dataset.person is not None else None
+    owners = [r[person_at] for r in source] if person_at is not None else None
     protections: dict[str, Any] = {}
     identifiers = [c for c in columns if (col := dataset.column(c)) and col.identifier]
     if identifiers:
@@ -559,9 +577,13 @@ def _build_records(
     if params.get("k"):
         quasi = [q for q in dataset.quasi_identifiers if q in columns]
         sensitive = dataset.sensitive if params.get("l") and dataset.sensitive in columns else None
+        searched_header, searched = header, rows
+        if owners is not None:
+            searched_header = (*header, PERSON_KEY)
+            searched = [(*r, owner) for r, owner in zip(rows, owners, strict=True)]
         result = anonymize_table(
-            header,
-            rows,
+            searched_header,
+            searched,
             quasi_identifiers=quasi,
             sensitive=sensitive,
             hierarchies={
@@ -572,8 +594,10 @@ def _build_records(
                 l=int(params["l"]) if sensitive else None,
                 suppression_limit=float(params.get("suppression") or 0.0),
             ),
+            person=PERSON_KEY if owners is not None else None,
         )
-        rows = list(result.rows)
+        width = len(header)
+        rows = [r[:width] for r in result.rows]  # the person key never leaves the node
         loss = result.loss
         protections["k_anonymity"] = {
             "k": int(params["k"]),
@@ -582,6 +606,9 @@ def _build_records(
             "sensitive": sensitive,
             "suppression_limit": float(params.get("suppression") or 0.0),
             "generalization": result.generalization,
+            "counted_over": "distinct persons" if owners is not None else "rows",
+            "person_column": dataset.person,
+            "smallest_class": loss.smallest_class,
         }
         report = {
             "row_counts": {
@@ -600,34 +627,13 @@ def _build_records(
                 "average_class_size": round(loss.average_class_size, 3),
             },
             "lattice": {"size": result.lattice_size, "checked": result.nodes_checked},
-            "reasons": list(result.reasons),
+            "reasons": [r.replace(repr(PERSON_KEY), repr(dataset.person)) for r in result.reasons],
+            "k_counted_over": "persons" if owners is not None else "rows",
         }
-        people = _people_per_class(header, rows, quasi, identifiers)
-        if people is not None:
-            report["people_per_class_min"] = people
-            report["reasons"].append(
-                f"k counts rows; the smallest equivalence class holds rows of {people} "
-                f"{'person' if people == 1 else 'people'} (one person may add several rows)"
-            )
+        if owners is not None:
+            report["people_per_class_min"] = loss.smallest_class
+            report["persons"] = {"input": loss.persons, "output": loss.persons_released}
     return header, rows, protections, report
-
-
-def _people_per_class(
-    header: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    quasi: Sequence[str],
-    identifiers: Sequence[str],
-) -> int | None:
-    """Fewest distinct (pseudonymous) people in any equivalence class, when a person column is
-    released: k-anonymity counts rows, and a dataset with many rows per person deserves both."""
-    if not identifiers or not rows:
-        return None
-    at = header.index(identifiers[0])
-    qi = [header.index(q) for q in quasi]
-    people: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    for row in rows:
-        people[tuple(row[i] for i in qi)].add(row[at])
-    return min(len(p) for p in people.values())
 
 
 def _bounded_rows(dataset: Dataset) -> tuple[list[tuple[str, ...]], int]:
