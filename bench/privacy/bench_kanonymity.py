@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,6 +31,8 @@ from edubridge.engines.privacy.hierarchy import encode_hierarchy, encode_values,
 from edubridge.engines.privacy.lattice import LatticeSearch, PrivacyModel
 
 ROOT = Path(__file__).resolve().parents[2]
+# uv on PATH, or the copy `make` bootstraps into .tools/ when uv is absent.
+UV = shutil.which("uv") or str(Path(__file__).resolve().parents[2] / ".tools" / "bin" / "uv")
 ADULT = ROOT.parent / "shared" / "data" / "adult"
 QUASI = [
     "sex",
@@ -75,11 +78,11 @@ def _peer(k: int, suppression: float) -> dict[str, object] | str:
         try:
             made = (
                 subprocess.run(
-                    ["uv", "venv", "-q", "--python", "3.11", str(PEER_VENV)], check=False
+                    [UV, "venv", "-q", "--python", "3.11", str(PEER_VENV)], check=False
                 ).returncode
                 == 0
                 and subprocess.run(
-                    ["uv", "pip", "install", "-q", "--python", str(python), "anjana==1.2.3"],
+                    [UV, "pip", "install", "-q", "--python", str(python), "anjana==1.2.3"],
                     check=False,
                 ).returncode
                 == 0

@@ -6,11 +6,14 @@ Run: ``.venv/bin/python bench/standards/bench_fastjsonschema.py``.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# uv on PATH, or the copy `make` bootstraps into .tools/ when uv is absent.
+UV = shutil.which("uv") or str(Path(__file__).resolve().parents[2] / ".tools" / "bin" / "uv")
 VENV = ROOT / "bench" / ".venv-standards"
 INNER = """
 import copy, sys, time
@@ -40,9 +43,9 @@ print(f"{{len(items)}} items: jsonschema {{len(items) / tj:.0f}}/s, "
 def main() -> None:
     python = VENV / "bin" / "python"
     if not python.exists():
-        subprocess.run(["uv", "venv", "-q", str(VENV), "--python", sys.executable], check=True)
+        subprocess.run([UV, "venv", "-q", str(VENV), "--python", sys.executable], check=True)
         subprocess.run(
-            ["uv", "pip", "install", "-q", "--python", str(python), "fastjsonschema", "jsonschema"],
+            [UV, "pip", "install", "-q", "--python", str(python), "fastjsonschema", "jsonschema"],
             check=True,
         )
     code = INNER.format(src=str(ROOT / "src"), root=str(ROOT))
