@@ -100,6 +100,10 @@ conformance-xapi: setup  ## run ADL's xAPI conformance suite (XAPI_CONFORMANCE_S
 bench-records: setup  ## xAPI statement ingestion against raw executemany of the same rows
 	$(BIN)/python bench/records/ingest.py
 
+.PHONY: bench-records-query
+bench-records-query: setup  ## GET /xapi/statements latency per filter, with more paging, over a million statements
+	$(BIN)/python bench/records/query.py
+
 .PHONY: bench-catalogue
 bench-catalogue: setup  ## import 10,000 items and search 100,000 against raw inserts
 	$(BIN)/python bench/catalogue/bench_catalogue.py

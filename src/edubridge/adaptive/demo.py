@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 from django.db import transaction
@@ -147,6 +148,7 @@ def _build(teacher: User, bank: Bank) -> None:
         i.pk: i for i in Item.objects.filter(pk__in=list(pb.item_skill)).select_related("bank")
     }
     answers: list[Answer] = []
+    statements: list[dict[str, Any]] = []
     states: list[LearnerSkillState] = []
     model_states: list[LearnerModelState] = []
     now = timezone.now()
@@ -164,13 +166,15 @@ def _build(teacher: User, bank: Bank) -> None:
             statement = services.build_statement(
                 user=user, item=items[item_id], correct=right, response=response, at=at
             )
-            records.statement_record(
-                actor_user_pseudonym=user.pseudonym,
-                verb=statement["verb"],
-                object=statement["object"],
-                result=statement["result"],
-                timestamp=at,
-                statement_id=uuid.UUID(statement["id"]),
+            statements.append(
+                records.learner_statement(
+                    actor_user_pseudonym=user.pseudonym,
+                    verb=statement["verb"],
+                    object=statement["object"],
+                    result=statement["result"],
+                    timestamp=at,
+                    statement_id=uuid.UUID(statement["id"]),
+                )
             )
             answers.append(
                 Answer(
@@ -212,6 +216,8 @@ def _build(teacher: User, bank: Bank) -> None:
                     updated_at=datetime.fromtimestamp(last_at, tz=UTC),
                 )
             )
+    # One batch into the learning record store, in the demo's transaction: each answer once.
+    records.statements_record(statements=statements)
     Answer.objects.bulk_create(answers, batch_size=500)
     LearnerSkillState.objects.bulk_create(states, batch_size=500)
     LearnerModelState.objects.bulk_create(model_states, batch_size=500)
