@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from edubridge.engines.xapi.errors import XapiError
+from edubridge.records import jsoncodec
 from edubridge.records.data import Scope
 from edubridge.records.models import XapiCredential
 from edubridge.records.services import ConflictError, PreconditionError, credential_authenticate
@@ -215,7 +215,7 @@ def _finish(response: HttpResponse, version: str) -> HttpResponse:
 
 def json_response(data: Any, status: int = 200) -> HttpResponse:
     return HttpResponse(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        jsoncodec.dumps(data),
         status=status,
         content_type="application/json",
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
@@ -23,6 +22,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from edubridge.engines.xapi.agents import agent_key, agent_keys, short_hash
 from edubridge.engines.xapi.normalize import activities_of, agents_of
 from edubridge.engines.xapi.syntax import VOIDED_VERB
+from edubridge.records import jsoncodec
 from edubridge.records.models import Activity, Attachment, Statement, StatementIndex
 
 STATEMENT_COLUMNS = (
@@ -38,9 +38,6 @@ STATEMENT_COLUMNS = (
     "credential_id",
     "about_minor",
 )
-
-
-_SORTED_JSON = json.JSONEncoder(sort_keys=True)
 
 
 @contextlib.contextmanager
@@ -76,8 +73,68 @@ def cached_hash(raw: str) -> str:
     return hashed
 
 
+# Context properties naming agents; a statement without them (and with an Activity object) takes
+# the short path of ``index_keys``.
+_CONTEXT_AGENTS = frozenset({"instructor", "team", "contextAgents", "contextGroups"})
+
+
 def index_keys(statement: Mapping[str, Any]) -> dict[str, bool]:
     """Hash keys of everything filters can match, with whether the match is direct."""
+    obj = statement["object"]
+    context = statement.get("context")
+    if obj.get("objectType", "Activity") == "Activity" and (
+        context is None or (type(context) is dict and context.keys().isdisjoint(_CONTEXT_AGENTS))
+    ):
+        keys = _activity_statement_keys(statement, obj, context)
+        if keys is not None:
+            return keys
+    return _index_keys(statement)
+
+
+def _activity_statement_keys(
+    statement: Mapping[str, Any], obj: Mapping[str, Any], context: Mapping[str, Any] | None
+) -> dict[str, bool] | None:
+    """``_index_keys`` for the common shape: an identified actor (and authority) doing
+    something to an Activity, with context activities; None when the shape is otherwise."""
+    actor_key = agent_key(statement["actor"])
+    if actor_key is None:
+        return None
+    authority = statement.get("authority")
+    authority_key = None
+    if authority is not None:
+        authority_key = agent_key(authority)
+        if authority_key is None:
+            return None
+    hashes = _HASHES
+    keys: dict[str, bool] = {}
+    raw = "a:" + actor_key
+    keys[hashes.get(raw) or cached_hash(raw)] = True
+    raw = "c:" + str(obj["id"])
+    keys[hashes.get(raw) or cached_hash(raw)] = True
+    raw = "v:" + str(statement["verb"]["id"])
+    keys[hashes.get(raw) or cached_hash(raw)] = True
+    related: list[str] = []
+    if authority_key is not None:
+        related.append("a:" + authority_key)
+    if context is not None:
+        registration = context.get("registration")
+        if registration:
+            raw = "r:" + str(registration).lower()
+            keys[hashes.get(raw) or cached_hash(raw)] = True
+        activities = context.get("contextActivities")
+        if activities:
+            for value in activities.values():
+                for activity in value if type(value) is list else [value]:
+                    related.append("c:" + str(activity["id"]))
+    for raw in related:
+        hashed = hashes.get(raw) or cached_hash(raw)
+        if hashed not in keys:
+            keys[hashed] = False
+    return keys
+
+
+def _index_keys(statement: Mapping[str, Any]) -> dict[str, bool]:
+    """``index_keys`` for any statement shape."""
     found: list[tuple[str, bool]] = []
     for agent, direct in agents_of(statement):
         key = agent_key(agent)
@@ -384,7 +441,7 @@ class Writer:
         if not definitions:
             return
         keys = {cached_hash(iri): iri for iri in definitions}
-        texts = {key: _SORTED_JSON.encode(definitions[iri]) for key, iri in keys.items()}
+        texts = {key: jsoncodec.dumps_sorted(definitions[iri]) for key, iri in keys.items()}
         digests = {key: short_hash(text) for key, text in texts.items()}
         last = dict(
             self.select_in(

@@ -27,7 +27,7 @@ from edubridge.engines.xapi.normalize import normalize_context_activities
 from edubridge.engines.xapi.quick import quick_accept
 from edubridge.engines.xapi.syntax import format_timestamp, is_uuid, parse_timestamp
 from edubridge.engines.xapi.validate import validate_statement
-from edubridge.records import ingest
+from edubridge.records import ingest, jsoncodec
 from edubridge.records.data import IssuedCredential, Scope
 from edubridge.records.models import (
     Document,
@@ -163,9 +163,6 @@ def _about_minor_accounts(statements: Iterable[Mapping[str, Any]]) -> set[str]:
     return ingest.Writer().minor_pseudonyms(sorted(name for name in names if is_uuid(name)))
 
 
-_PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def _path(prefix: str, index: int, single: bool) -> str:
     return prefix if single else f"{prefix}[{index}]"
 
@@ -214,9 +211,9 @@ def _statements_store(
     authority = credential_authority(credential)
     default_version = "2.0.0" if version.startswith("2.") else "1.0.0"
     # Every statement of the batch ends with the same stored time and authority: encoded once.
-    tail = _PAYLOAD_JSON.encode({"stored": stored, "authority": authority})[1:]
+    tail = jsoncodec.dumps({"stored": stored, "authority": authority})[1:]
     v2 = version.startswith("2.")
-    encode = _PAYLOAD_JSON.encode
+    encode = jsoncodec.dumps
     prepared: list[dict[str, Any]] = []
     payloads: list[str] = []
     timed: set[str] = set()

@@ -24,7 +24,7 @@ from edubridge.engines.xapi.multipart import (
 from edubridge.engines.xapi.signature import check_signature
 from edubridge.engines.xapi.syntax import format_timestamp, is_iri, is_uuid, parse_timestamp
 from edubridge.engines.xapi.validate import SIGNATURE_USAGE
-from edubridge.records import selectors, services
+from edubridge.records import ingest, jsoncodec, selectors, services
 from edubridge.records.data import Scope, StatementQuery
 from edubridge.records.http import (
     ABOUT_VERSIONS,
@@ -94,7 +94,7 @@ def _read_statement_body(xreq: XapiRequest) -> tuple[Any, dict[str, tuple[str, b
     else:
         raise XapiError("Content-Type", "must be application/json or multipart/mixed")
     try:
-        data = json.loads(text)
+        data = jsoncodec.loads(text)
     except ValueError as exc:
         raise XapiError("$", "the body is not valid JSON") from exc
     if isinstance(data, dict) and "statements" in data and isinstance(data["statements"], list):
@@ -162,30 +162,37 @@ def statements_resource(xreq: XapiRequest) -> HttpResponse:
         return _statements_get(xreq)
     if xreq.method in ("PUT", "POST"):
         xreq.require(Scope.STATEMENTS_WRITE)
-        data, attachments = _read_statement_body(xreq)
-        if xreq.method == "PUT":
-            return _statements_put(xreq, data, attachments)
-        if "statementId" in xreq.params:
-            raise XapiError("statementId", "POST takes no statementId; use PUT")
-        if isinstance(data, list):
-            if not data:
-                raise XapiError("$", "the batch is empty")
-            ids = services.statements_store(
-                statements=data,
-                version=xreq.version,
-                credential=xreq.credential,
-                attachments=attachments,
-            )
-        else:
-            ids = services.statements_store(
-                statements=[data],
-                version=xreq.version,
-                credential=xreq.credential,
-                attachments=attachments,
-                single=True,
-            )
-        return json_response(ids)
+        # Parsing a batch makes tens of thousands of objects, none in cycles: the cyclic
+        # collector would walk them (and the whole process) several times while they are built.
+        with ingest.cyclic_gc_paused():
+            return _statements_write(xreq)
     raise MethodError
+
+
+def _statements_write(xreq: XapiRequest) -> HttpResponse:
+    data, attachments = _read_statement_body(xreq)
+    if xreq.method == "PUT":
+        return _statements_put(xreq, data, attachments)
+    if "statementId" in xreq.params:
+        raise XapiError("statementId", "POST takes no statementId; use PUT")
+    if isinstance(data, list):
+        if not data:
+            raise XapiError("$", "the batch is empty")
+        ids = services.statements_store(
+            statements=data,
+            version=xreq.version,
+            credential=xreq.credential,
+            attachments=attachments,
+        )
+    else:
+        ids = services.statements_store(
+            statements=[data],
+            version=xreq.version,
+            credential=xreq.credential,
+            attachments=attachments,
+            single=True,
+        )
+    return json_response(ids)
 
 
 def _statements_put(
