@@ -116,10 +116,13 @@ class Conn:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.last_used = 0.0
+        #: whether the last request opened a new connection, and how long connecting took
+        self.opened = False
+        self.connect_s = 0.0
 
-    #: gunicorn closes a keep-alive connection after 2 s idle; like a browser, reopen before
-    #: then instead of racing the server's close
-    IDLE_REOPEN = 1.5
+    #: seconds idle after which the connection is reopened rather than reused: like a browser,
+    #: before the server closes it (``--keep-alive``) instead of racing the server's close
+    IDLE_REOPEN = 74.0
 
     async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
         """One request; a keep-alive connection the server closed meanwhile is reopened once
@@ -136,8 +139,11 @@ class Conn:
         if self.writer is not None and time.perf_counter() - self.last_used > self.IDLE_REOPEN:
             self.writer.close()
             self.writer = None
+        self.opened, self.connect_s = False, 0.0
         if self.writer is None:
+            c0 = time.perf_counter()
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            self.opened, self.connect_s = True, time.perf_counter() - c0
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: {self.key}\r\n"
             f"Accept: application/json\r\nContent-Length: {len(body)}\r\n"
@@ -197,6 +203,7 @@ async def learner_loop(
         nxt = json.loads(data)
         if t0 >= measure_from:
             lat["next"].append(t1 - t0)
+            note(conn, "next", t1 - t0, t0 - measure_from)
         if nxt["item"] is None:
             counts["finished"] += 1
             return
@@ -215,10 +222,20 @@ async def learner_loop(
             continue
         if t2 >= measure_from:
             lat["answer"].append(t3 - t2)
+            note(conn, "answer", t3 - t2, t2 - measure_from)
             counts["answers"] += 1
         if think:
             # reading the feedback and the next item: exponential, mean ``think`` seconds
             await asyncio.sleep(min(rng.expovariate(1 / think), 5 * think))
+
+
+#: requests over 200 ms: (endpoint, opened a connection, connect ms, total ms, seconds into the run)
+SLOW: list[tuple[str, bool, float, float, float]] = []
+
+
+def note(conn: Conn, what: str, seconds: float, at: float) -> None:
+    if seconds > 0.2:
+        SLOW.append((what, conn.opened, conn.connect_s * 1000, seconds * 1000, at))
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -228,22 +245,45 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(q * len(xs)))] * 1000
 
 
-async def warm_up(port: int, setup: dict, limit: float = 120.0) -> float:  # type: ignore[type-arg]
-    """Until every worker has served its first requests (URL configuration, API schema, the
-    fitted model and the bank are loaded lazily in each process): 8 connections ask for the next
-    item until 20 requests in a row take under 100 ms. Returns the seconds it took."""
+def served_by_worker(access_log: Path) -> dict[str, list[float]]:
+    """Worker pid -> its request times in ms, in order, from the access log (format set in
+    ``serve``: ``[time] <pid> "request" status ms``)."""
+    out: dict[str, list[float]] = {}
+    if not access_log.exists():
+        return out
+    for line in access_log.read_text(errors="replace").splitlines():
+        if '> "' not in line or "<" not in line:
+            continue
+        pid = line[line.index("<") + 1 : line.index(">")]
+        try:
+            out.setdefault(pid, []).append(float(line.rsplit(" ", 1)[1]))
+        except ValueError:
+            continue
+    return out
+
+
+async def warm_up(
+    port: int, setup: dict, workers: int, access_log: Path, limit: float = 120.0
+) -> float:  # type: ignore[type-arg]
+    """Until every worker has served its first requests (the fitted model and the bank are
+    loaded lazily in each process): 8 new connections a round ask for the next item (new ones,
+    so that every worker accepts some) until the access log shows each of ``workers`` processes
+    with its last 10 requests under 100 ms. Returns the seconds it took."""
     start = time.perf_counter()
-    conns = [Conn(port, k) for k in setup["keys"][:8]]
-    fast = 0
-    while fast < 20 and time.perf_counter() - start < limit:
-        t = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        conns = [Conn(port, k) for k in setup["keys"][:8]]
         await asyncio.gather(
             *[c.request("GET", f"/api/adaptive/next?classroom={setup['classroom']}") for c in conns]
         )
-        fast = fast + 8 if time.perf_counter() - t < 0.1 else 0
-    for c in conns:
-        if c.writer is not None:
-            c.writer.close()
+        for c in conns:
+            if c.writer is not None:
+                c.writer.close()
+        await asyncio.sleep(0.05)
+        seen = served_by_worker(access_log)
+        if len(seen) >= workers and all(
+            len(ms) >= 10 and max(ms[-10:]) < 100 for ms in seen.values()
+        ):
+            break
     return time.perf_counter() - start
 
 
@@ -310,13 +350,21 @@ async def load(  # type: ignore[type-arg]
         # regardless of how much of the shared machine the server got
         "server_cpu_ms_per_answer": 1000 * server_cpu / max(1, counts["answers"]),
         "server_cpu_share_of_one_core": server_cpu / duration,
+        "slow_requests": [
+            f"{w} new_conn={o} connect={c:.0f}ms total={t:.0f}ms at={a:.1f}s"
+            for w, o, c, t, a in SLOW
+        ][:30],
         "generator_cpu_share_of_one_core": (cpu["self1"] - cpu["self0"]) / duration,
     }
 
 
-def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+def serve(
+    env: dict[str, str], port: int, workers: int, keep_alive: int, gunicorn_args: str = ""
+) -> subprocess.Popen[bytes]:
     edubridge = str(Path(PY).with_name("edubridge"))
     log = (Path(env["EDUBRIDGE_DATA_DIR"]) / "server.log").open("wb")
+    # the access log (gunicorn writes it to standard output) with the server-side request time
+    access = (Path(env["EDUBRIDGE_DATA_DIR"]) / "access.log").open("wb")
     proc = subprocess.Popen(
         [
             edubridge,
@@ -327,10 +375,17 @@ def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[byte
             str(port),
             "--web-workers",
             str(workers),
+            "--keep-alive",
+            str(keep_alive),
         ],
-        env={**env, "EDUBRIDGE_BASE_URL": f"http://127.0.0.1:{port}"},
+        env={
+            **env,
+            "EDUBRIDGE_BASE_URL": f"http://127.0.0.1:{port}",
+            "GUNICORN_CMD_ARGS": "--access-logformat '%(t)s %(p)s \"%(r)s\" %(s)s %(M)s' "
+            + gunicorn_args,
+        },
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+        stdout=access,
         stderr=log,
         start_new_session=True,
     )
@@ -370,16 +425,38 @@ def main(argv: list[str] | None = None) -> int:
         "--reuse", action="store_true", help="reuse the node of the previous run (no setup)"
     )
     p.add_argument("--web-workers", type=int, default=2, help="as edubridge serve (default 2)")
+    p.add_argument(
+        "--gunicorn-args",
+        default="",
+        help="extra gunicorn settings for an experiment (GUNICORN_CMD_ARGS), e.g. '--keep-alive 75'",
+    )
+    p.add_argument(
+        "--keep-alive",
+        type=int,
+        default=75,
+        help="as edubridge serve: seconds the server keeps an idle connection (default 75)",
+    )
+    p.add_argument(
+        "--idle-reopen",
+        type=float,
+        default=None,
+        help="seconds idle after which a learner's connection is reopened, as a browser does "
+        "before the server closes it (default: keep-alive minus 1 s, at least 0.5 s)",
+    )
     p.add_argument("--data-dir", type=Path, default=ROOT / "var" / "bench-practice-load")
     args = p.parse_args(argv)
     env, setup = prepare(args.db, args.data_dir / args.db, args.learners, args.reuse)
     print(f"load average before the run: {os.getloadavg()}")
     port = free_port()
-    server = serve(env, port, args.web_workers)
+    if args.idle_reopen is None:
+        args.idle_reopen = max(0.5, args.keep_alive - 1.0)
+    Conn.IDLE_REOPEN = args.idle_reopen
+    server = serve(env, port, args.web_workers, args.keep_alive, args.gunicorn_args)
     try:
         load_before = os.getloadavg()
         concurrent = args.concurrent or args.learners
-        warm = asyncio.run(warm_up(port, setup))
+        access_log = Path(env["EDUBRIDGE_DATA_DIR"]) / "access.log"
+        warm = asyncio.run(warm_up(port, setup, args.web_workers, access_log))
         print(f"server warm after {warm:.1f} s")
         load_before = os.getloadavg()
         result = asyncio.run(
@@ -395,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
         concurrent=args.concurrent or args.learners,
         think_seconds=args.think,
         web_workers=args.web_workers,
+        keep_alive=args.keep_alive,
+        gunicorn_args=args.gunicorn_args,
+        idle_reopen=args.idle_reopen,
         cpus=os.cpu_count(),
         load_average_before=[round(x, 2) for x in load_before],
         load_average_after=[round(x, 2) for x in load_after],

@@ -218,6 +218,13 @@ def learner_state(
 ) -> Learner:
     """The learner's engine state under the model in use: stored JSON when it belongs to this
     fitted model, else a replay of the learner's answers (stored for next time)."""
+    return _learner_state(user, model, fitted, lock=lock)[0]
+
+
+def _learner_state(
+    user: User, model: LearnerModel, fitted: FittedModel | None, *, lock: bool = False
+) -> tuple[Learner, int]:
+    """The learner's engine state and the number of answers it was stored after."""
     rows = LearnerModelState.objects.filter(learner=user)
     if lock:
         rows = rows.select_for_update()
@@ -226,10 +233,10 @@ def learner_state(
     if row is not None and row.fitted_id == fitted_id:
         loaded = codec.learner_load(model, row.state, POLICY.mastery_threshold)
         if loaded is not None:
-            return loaded
+            return loaded, row.n_answers
     learner, n = _replay(user, model)
     learner_state_save(user, learner, fitted, n)
-    return learner
+    return learner, n
 
 
 def learner_state_save(user: User, learner: Learner, fitted: FittedModel | None, n: int) -> None:
@@ -479,40 +486,63 @@ class Outcome:
     skill: Skill
 
 
+def _already_answered() -> AlreadyAnsweredError:
+    return AlreadyAnsweredError(
+        _("This item was already answered or was not offered to you; here is your next one.")
+    )
+
+
 def answer_submit(*, user: User, classroom: Classroom, item_id: int, response: str) -> Outcome:
     """Score and record one answer once, update the learner in O(1), emit its xAPI statement.
 
     The answer, the skill state, the statement and the end of the pending item commit together;
     answering an item that is not the pending one (a double submit) is refused and stores nothing.
+
+    Reading and computing (scoring, the learner's update, the statement) happen before the
+    transaction, which on SQLite holds the database's only write lock while it lasts (other
+    writers wait meanwhile, sleeping in SQLite's busy handler). The transaction only writes, and
+    its writes check that nothing changed since the reads: the pending item is deleted first
+    (a second submit of it deletes nothing and is refused), and the learner's state is replaced
+    only if it is still the one read (else it is read again under lock and the answer applied
+    to it).
     """
     from edubridge.records import api as records
 
-    with transaction.atomic():
-        pending = (
-            Pending.objects.select_for_update()
-            .filter(learner=user, classroom=classroom)
-            .order_by()
-            .first()
-        )
-        if pending is None or pending.item_id != item_id:
-            raise AlreadyAnsweredError(
-                _(
-                    "This item was already answered or was not offered to you; here is your next one."
-                )
-            )
-        bank = practice_bank(classroom.bank)
-        item = bank.items.get(pending.item_id) or pending.item
-        correct = check_response(item, response)
-        skill_id = bank.item_skill[item.pk]
-        model, fitted = current_model()
-        now = timezone.now()
-        learner = learner_state(user, model, fitted, lock=True)
+    pending = Pending.objects.filter(learner=user, classroom=classroom).order_by().first()
+    if pending is None or pending.item_id != item_id:
+        raise _already_answered()
+    bank = practice_bank(classroom.bank)
+    item = bank.items.get(pending.item_id) or pending.item
+    correct = check_response(item, response)
+    skill_id = bank.item_skill[item.pk]
+    model, fitted = current_model()
+    now = timezone.now()
+
+    def observe(learner: Learner) -> tuple[float, float]:
         before = learner.mastery(skill_id)
         learner.observe(skill_id, item.pk, correct, now.timestamp())
-        after = learner.mastery(skill_id)
-        LearnerModelState.objects.filter(learner=user).update(
-            fitted=fitted, state=codec.learner_dump(learner) or {}, n_answers=F("n_answers") + 1
+        return before, learner.mastery(skill_id)
+
+    learner, seen = _learner_state(user, model, fitted)
+    before, after = observe(learner)
+    state = codec.learner_dump(learner) or {}
+    statement = build_statement(
+        user=user, item=item, correct=correct, response=response.strip(), at=now
+    )
+    with transaction.atomic():
+        if not Pending.objects.filter(pk=pending.pk, item_id=item_id).delete()[0]:
+            raise _already_answered()
+        stored = LearnerModelState.objects.filter(learner=user, n_answers=seen).update(
+            fitted=fitted, state=state, n_answers=seen + 1
         )
+        if not stored:  # the learner answered elsewhere meanwhile (another class)
+            learner, seen = _learner_state(user, model, fitted, lock=True)
+            before, after = observe(learner)
+            LearnerModelState.objects.filter(learner=user).update(
+                fitted=fitted,
+                state=codec.learner_dump(learner) or {},
+                n_answers=F("n_answers") + 1,
+            )
         new_state = {
             "known": after,
             "last_seen": now.timestamp(),
@@ -537,9 +567,6 @@ def answer_submit(*, user: User, classroom: Classroom, item_id: int, response: s
                 right=int(correct),
                 updated_at=now,
             )
-        statement = build_statement(
-            user=user, item=item, correct=correct, response=response.strip(), at=now
-        )
         records.statement_record(
             actor_user_pseudonym=user.pseudonym,
             verb=statement["verb"],
@@ -561,7 +588,6 @@ def answer_submit(*, user: User, classroom: Classroom, item_id: int, response: s
             statement=statement,
             statement_sent=True,
         )
-        pending.delete()
     fb = item.data.get("feedback", {})
     feedback = fb.get("correct" if correct else "incorrect") or ""
     return Outcome(answer, correct, correct_text(item), feedback, before, bank.skills[skill_id])

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,70 @@ from edubridge.core.preflight import (
     check_port_free,
     check_task_storage,
 )
+
+#: Seconds an idle keep-alive connection stays open. gunicorn's default (2 s) is meant for a
+#: proxy in front; learners talk to the node directly and spend 5-60 s on an item, so with 2 s
+#: nearly every request opened a new connection (handshake, a worker thread waiting for the
+#: request, the connection set up again). 75 s is what nginx keeps; browsers keep idle
+#: connections longer, and a connection the server closes is reopened by the browser.
+KEEP_ALIVE = 75
+#: Threads per worker process (gthread): requests of one process run concurrently while another
+#: waits on the database; Python runs one at a time, so more threads add queueing, not speed.
+THREADS = 4
+#: Open connections per worker process, idle keep-alive ones included (gunicorn's default);
+#: beyond this a process stops accepting until one closes.
+WORKER_CONNECTIONS = 1000
+
+
+def warm_application() -> Any:
+    """The WSGI application for gunicorn (``serve:warm_application()``), loaded with its URL
+    configuration: Django imports the URL configuration, and with it every view and API module,
+    on the first request, which took 2-8 s on a busy two-core machine and made the first
+    learners of each worker process wait. gunicorn loads the application in each worker before
+    it accepts connections, so a worker is ready when it takes its first learner."""
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connections
+    from django.urls import get_resolver
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edubridge.core.settings")
+    application = get_wsgi_application()
+    get_resolver().url_patterns  # noqa: B018  (imports the URL configuration)
+    connections.close_all()  # a request opens its own
+    return application
+
+
+def gunicorn_command(host: str, port: int, *, workers: int, keep_alive: int) -> list[str]:
+    """The gunicorn command line of the node's web server."""
+    # gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), which
+    # a second node on the machine takes over; each node keeps its own in its data folder (a
+    # Unix socket path has at most 107 bytes: none when the folder's path is longer)
+    control = str(Path(settings.DATA_DIR).resolve() / "gunicorn.ctl")
+    control_args = (
+        ["--control-socket", control] if len(control.encode()) < 100 else ["--no-control-socket"]
+    )
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "edubridge.core.management.commands.serve:warm_application()",
+        "--bind",
+        f"{'[' + host + ']' if ':' in host else host}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(THREADS),
+        "--worker-connections",
+        str(WORKER_CONNECTIONS),
+        "--keep-alive",
+        str(keep_alive),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+        *control_args,
+    ]
 
 
 class Command(BaseCommand):
@@ -36,6 +101,12 @@ class Command(BaseCommand):
             type=int,
             default=int(os.environ.get("WEB_WORKERS", "2")),
             help="gunicorn worker processes (default 2)",
+        )
+        parser.add_argument(
+            "--keep-alive",
+            type=int,
+            default=int(os.environ.get("WEB_KEEP_ALIVE", str(KEEP_ALIVE))),
+            help=f"seconds an idle keep-alive connection stays open (default {KEEP_ALIVE})",
         )
         parser.add_argument(
             "--demo", action="store_true", help="load the demo network first (idempotent)"
@@ -68,22 +139,9 @@ class Command(BaseCommand):
                 subprocess.Popen([sys.executable, "-m", "edubridge.cli", "worker"], env=env)
             )
         web = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "edubridge.core.wsgi:application",
-                "--bind",
-                f"{'[' + host + ']' if ':' in host else host}:{port}",
-                "--workers",
-                str(options["web_workers"]),
-                "--threads",
-                "4",
-                "--access-logfile",
-                "-",
-                "--graceful-timeout",
-                "10",
-            ],
+            gunicorn_command(
+                host, port, workers=options["web_workers"], keep_alive=options["keep_alive"]
+            ),
             env=env,
         )
         children.append(web)
