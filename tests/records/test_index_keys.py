@@ -1,4 +1,4 @@
-"""The short path of ``index_keys`` for the common statement shape gives the general path's keys."""
+"""The short paths of ``index_keys`` and ``_activities`` give what the general walks give."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from edubridge.records.ingest import _index_keys, index_keys
+from edubridge.engines.xapi.normalize import activities_of
+from edubridge.records.ingest import _activities, _index_keys, index_keys
 from tests.records.conftest import statement
 
 HOME = "http://node.example"
@@ -50,6 +51,16 @@ SHAPES = {
     ),
     "instructor": statement(context={"instructor": {"mbox": "mailto:t@example.org"}}),
     "agent object": statement(object={"objectType": "Agent", "mbox": "mailto:b@example.org"}),
+    "sub-statement": statement(
+        object={
+            "objectType": "SubStatement",
+            "actor": {"mbox": "mailto:b@example.org"},
+            "verb": {"id": "http://example.org/v"},
+            "object": {"id": "http://example.org/inner"},
+            "context": {"contextActivities": {"parent": [{"id": "http://example.org/p"}]}},
+        },
+        context={"contextActivities": {"other": [{"id": "http://example.org/o"}]}},
+    ),
     "statement ref": statement(
         object={"objectType": "StatementRef", "id": "0b1c2a5e-8d2b-4c1e-9a7f-2b6d8e0c4a11"}
     ),
@@ -65,3 +76,8 @@ def test_a_key_that_is_both_direct_and_related_is_direct() -> None:
     keys = index_keys(_practice())
     assert sum(keys.values()) == 4  # actor, object, verb, registration
     assert len(keys) == 7  # + authority, lesson, course (the item is the object already)
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_the_activities_of_a_statement_are_those_of_the_general_walk(shape: str) -> None:
+    assert _activities(SHAPES[shape]) == [a for a, _direct in activities_of(SHAPES[shape])]

@@ -425,7 +425,7 @@ class Writer:
         definitions: dict[str, dict[str, Any]] = {}
         copied: set[str] = set()  # IRIs whose entry is our own copy, safe to merge into
         for statement in statements:
-            for activity, _direct in activities_of(statement):
+            for activity in _activities(statement):
                 definition = activity.get("definition")
                 if not isinstance(definition, dict):
                     continue
@@ -469,6 +469,24 @@ class Writer:
                     f"VALUES (%s, %s, {json_mark}, %s) ON CONFLICT DO NOTHING",
                     new,
                 )
+
+
+def _activities(statement: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The activities of ``activities_of`` without the flags; a list, built without a generator
+    for the common shape (an Activity or StatementRef object with context activities)."""
+    obj = statement["object"]
+    kind = obj.get("objectType", "Activity")
+    if kind != "Activity" and kind != "StatementRef":
+        return [activity for activity, _direct in activities_of(statement)]
+    found = [obj] if kind == "Activity" else []
+    context = statement.get("context")
+    if type(context) is dict:
+        for value in (context.get("contextActivities") or {}).values():
+            if type(value) is list:
+                found.extend(value)
+            else:
+                found.append(value)
+    return found
 
 
 def _definition_copy(definition: Mapping[str, Any]) -> dict[str, Any]:

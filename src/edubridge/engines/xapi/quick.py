@@ -112,13 +112,23 @@ def _uuid(value: Any) -> bool:
 def _language_map(value: Any) -> bool:
     if type(value) is not dict:
         return False
-    return all(type(text) is str and _language(tag) for tag, text in value.items())
+    languages = _languages
+    for tag, text in value.items():  # a loop, not all(...): no generator per map
+        if type(text) is not str:
+            return False
+        if not (type(tag) is str and tag in languages) and not _LANGUAGES.learn(tag):
+            return False
+    return True
 
 
 def _extensions(value: Any) -> bool:
     if type(value) is not dict:
         return False
-    return all(_iri(key) for key in value)
+    iris = _iris
+    for key in value:
+        if not (type(key) is str and key in iris) and not _IRIS.learn(key):
+            return False
+    return True
 
 
 def _agent(value: Any) -> bool:
@@ -204,11 +214,13 @@ def _score(value: Any) -> bool:
         if not _number(number):
             return False
     # Compared as floats, exactly as the full validator compares them.
-    numbers = {key: float(number) for key, number in value.items()}
-    scaled = numbers.get("scaled")
-    if scaled is not None and not -1 <= scaled <= 1:
+    scaled = value.get("scaled")
+    if scaled is not None and not -1 <= float(scaled) <= 1:
         return False
-    low, high, raw = numbers.get("min"), numbers.get("max"), numbers.get("raw")
+    low, high, raw = value.get("min"), value.get("max"), value.get("raw")
+    low = None if low is None else float(low)
+    high = None if high is None else float(high)
+    raw = None if raw is None else float(raw)
     if low is not None and high is not None and low >= high:
         return False
     if raw is not None and low is not None and raw < low:
