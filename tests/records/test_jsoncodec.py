@@ -70,3 +70,18 @@ def test_the_stored_payload_is_the_statement_re_served_unchanged(xapi: Xapi) -> 
     got = xapi.get("statements", params={"statementId": sent["id"]}).json()
     assert got["result"] == sent["result"]
     assert list(got)[:4] == ["id", "actor", "verb", "object"]
+
+
+@pytest.mark.parametrize("body", [b"[123456789012345678901234567890]", "[-18446744073709551616]"])
+def test_an_integer_beyond_64_bits_keeps_every_digit(body: bytes | str) -> None:
+    parsed = jsoncodec.loads(body)
+    assert parsed == json.loads(body)
+    assert isinstance(parsed[0], int)
+
+
+def test_an_extension_with_a_huge_integer_is_served_back_digit_for_digit(xapi: Xapi) -> None:
+    huge = 2**80 + 1
+    sent = statement(result={"extensions": {"http://x.example/count": huge}})
+    xapi.post("statements", sent)
+    got = xapi.get("statements", params={"statementId": sent["id"]}).json()
+    assert got["result"]["extensions"]["http://x.example/count"] == huge

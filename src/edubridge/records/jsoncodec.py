@@ -8,10 +8,11 @@ key order, no whitespace, non-ASCII kept) except that floats are written in thei
 
 Parsing: orjson refuses ``NaN``/``Infinity`` and lone surrogate escapes, which the standard
 library accepts (the validator then names the property, as before): bodies orjson refuses are
-parsed again by the standard library. One difference remains: orjson reads an integer beyond 64
-bits (over 18,446,744,073,709,551,615) as the nearest float, as most JSON implementations do
-(RFC 8259, section 6), where the standard library kept every digit. Finding such numbers first
-(a scan of the body) cost more than orjson saves.
+parsed again by the standard library. orjson reads an integer beyond 64 bits as the nearest float,
+so a body with a run of 20 or more digits anywhere (the only place such an integer can hide) goes to
+the standard library, which keeps every digit: statements come back as they were sent. The check
+maps every byte to '0' (digit) or ' ' with one ``bytes.translate`` and looks for twenty zeros,
+about 0.6 µs per statement against the 3 µs orjson saves.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Any
 
 import orjson
 
+_DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_RUN = b"0" * 20
 _STDLIB = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _SORTED = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -43,6 +46,9 @@ def dumps_sorted(value: Any) -> str:
 
 def loads(text: bytes | str) -> Any:
     """Parse a request body; raises ValueError for text that is not JSON."""
+    raw = text.encode() if isinstance(text, str) else text
+    if raw.translate(_DIGITS).find(_LONG_RUN) >= 0:  # maybe an integer beyond 64 bits
+        return json.loads(text)
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
