@@ -359,7 +359,12 @@ async def load(  # type: ignore[type-arg]
 
 
 def serve(
-    env: dict[str, str], port: int, workers: int, keep_alive: int, gunicorn_args: str = ""
+    env: dict[str, str],
+    port: int,
+    workers: int,
+    keep_alive: int,
+    gunicorn_args: str = "",
+    threads: int = 2,
 ) -> subprocess.Popen[bytes]:
     edubridge = str(Path(PY).with_name("edubridge"))
     log = (Path(env["EDUBRIDGE_DATA_DIR"]) / "server.log").open("wb")
@@ -377,6 +382,8 @@ def serve(
             str(workers),
             "--keep-alive",
             str(keep_alive),
+            "--web-threads",
+            str(threads),
         ],
         env={
             **env,
@@ -425,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         "--reuse", action="store_true", help="reuse the node of the previous run (no setup)"
     )
     p.add_argument("--web-workers", type=int, default=2, help="as edubridge serve (default 2)")
+    p.add_argument("--web-threads", type=int, default=2, help="as edubridge serve (default 2)")
     p.add_argument(
         "--gunicorn-args",
         default="",
@@ -451,7 +459,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.idle_reopen is None:
         args.idle_reopen = max(0.5, args.keep_alive - 1.0)
     Conn.IDLE_REOPEN = args.idle_reopen
-    server = serve(env, port, args.web_workers, args.keep_alive, args.gunicorn_args)
+    server = serve(
+        env, port, args.web_workers, args.keep_alive, args.gunicorn_args, args.web_threads
+    )
     try:
         load_before = os.getloadavg()
         concurrent = args.concurrent or args.learners
@@ -472,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
         concurrent=args.concurrent or args.learners,
         think_seconds=args.think,
         web_workers=args.web_workers,
+        web_threads=args.web_threads,
         keep_alive=args.keep_alive,
         gunicorn_args=args.gunicorn_args,
         idle_reopen=args.idle_reopen,

@@ -28,9 +28,12 @@ from edubridge.core.preflight import (
 #: request, the connection set up again). 75 s is what nginx keeps; browsers keep idle
 #: connections longer, and a connection the server closes is reopened by the browser.
 KEEP_ALIVE = 75
-#: Threads per worker process (gthread): requests of one process run concurrently while another
-#: waits on the database; Python runs one at a time, so more threads add queueing, not speed.
-THREADS = 4
+#: Threads per worker process (gthread). Python runs one thread of a process at a time, so
+#: threads only help while another waits on the database; with 4, requests of a process shared
+#: its core and each took longer (practice load test, 100 learners at 10 s think time: p99 93-113
+#: ms with 4, 64 ms with 2, 46 ms with 1 on SQLite; on PostgreSQL 1 thread waited on each round
+#: trip, p99 482 ms, against 154 ms with 2). See bench/adaptive/load/README.md.
+THREADS = 2
 #: Open connections per worker process, idle keep-alive ones included (gunicorn's default);
 #: beyond this a process stops accepting until one closes.
 WORKER_CONNECTIONS = 1000
@@ -53,7 +56,9 @@ def warm_application() -> Any:
     return application
 
 
-def gunicorn_command(host: str, port: int, *, workers: int, keep_alive: int) -> list[str]:
+def gunicorn_command(
+    host: str, port: int, *, workers: int, keep_alive: int, threads: int = THREADS
+) -> list[str]:
     """The gunicorn command line of the node's web server."""
     # gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), which
     # a second node on the machine takes over; each node keeps its own in its data folder (a
@@ -74,7 +79,7 @@ def gunicorn_command(host: str, port: int, *, workers: int, keep_alive: int) -> 
         "--worker-class",
         "gthread",
         "--threads",
-        str(THREADS),
+        str(threads),
         "--worker-connections",
         str(WORKER_CONNECTIONS),
         "--keep-alive",
@@ -101,6 +106,12 @@ class Command(BaseCommand):
             type=int,
             default=int(os.environ.get("WEB_WORKERS", "2")),
             help="gunicorn worker processes (default 2)",
+        )
+        parser.add_argument(
+            "--web-threads",
+            type=int,
+            default=int(os.environ.get("WEB_THREADS", str(THREADS))),
+            help=f"threads per web worker process (default {THREADS})",
         )
         parser.add_argument(
             "--keep-alive",
@@ -140,7 +151,11 @@ class Command(BaseCommand):
             )
         web = subprocess.Popen(
             gunicorn_command(
-                host, port, workers=options["web_workers"], keep_alive=options["keep_alive"]
+                host,
+                port,
+                workers=options["web_workers"],
+                keep_alive=options["keep_alive"],
+                threads=options["web_threads"],
             ),
             env=env,
         )
