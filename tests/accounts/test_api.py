@@ -88,3 +88,31 @@ def test_the_api_keys_page_shows_a_new_key_once() -> None:
     page = client.post("/api-keys/", {"name": "from the page"}).content.decode()
     assert 'id="issued-key">eb_' in page
     assert 'id="issued-key"' not in client.get("/api-keys/").content.decode()
+
+
+def test_a_keys_last_use_is_recorded_to_the_minute_without_a_write_per_request() -> None:
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from edubridge.accounts.models import ApiKey
+
+    key = (
+        signed_in("integrator")
+        .post("/api/accounts/api-keys", {"name": "lms"}, content_type="application/json")
+        .json()["key"]
+    )
+    Client().get("/api/accounts/me", HTTP_X_API_KEY=key)
+    stored = ApiKey.objects.get(name="lms")
+    first_use = stored.last_used_at
+    assert first_use is not None
+
+    with CaptureQueriesContext(connection) as queries:
+        Client().get("/api/accounts/me", HTTP_X_API_KEY=key)
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert ApiKey.objects.get(pk=stored.pk).last_used_at == first_use
+
+    ApiKey.objects.filter(pk=stored.pk).update(last_used_at=first_use - timedelta(minutes=2))
+    Client().get("/api/accounts/me", HTTP_X_API_KEY=key)
+    assert ApiKey.objects.get(pk=stored.pk).last_used_at > first_use

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -150,6 +151,9 @@ def api_key_revoke(*, key_id: Any, by: User, request: HttpRequest | None = None)
     return key
 
 
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 def api_key_authenticate(plaintext: str) -> User | None:
     """Return the active owner of a presented key, or None; constant-time comparison."""
     parts = plaintext.split("_", 2)
@@ -164,6 +168,10 @@ def api_key_authenticate(plaintext: str) -> User | None:
         return None
     if not key.owner.is_active:
         return None
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # A write on every request would take SQLite's write lock for each GET; minute precision is
+    # what "last used" needs.
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     owner: User = key.owner
     return owner

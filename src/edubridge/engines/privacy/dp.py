@@ -16,14 +16,21 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
-
-import opendp.prelude as dp
 
 from .budget import BudgetLedger
 from .errors import PrivacyInputError
 
-dp.enable_features("contrib")
+
+@cache
+def _opendp() -> Any:
+    """OpenDP, imported on first use: it brings scikit-learn and costs seconds of start-up, which
+    every web worker paid on its first request when this module imported it at the top."""
+    import opendp.prelude as prelude
+
+    prelude.enable_features("contrib")
+    return prelude
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ def _calibrate(
     The binary search is cached per (mechanism, parameters, d_in, epsilon): it depends on
     nothing else, and the epsilon charged is always re-read from the measurement itself.
     """
+    dp = _opendp()
     key = (*kind, d_in, epsilon)
     scale = _SCALES.get(key)
     if scale is None:
@@ -74,6 +82,7 @@ def dp_count(
     contributions: int = 1,
 ) -> tuple[DPRelease, BudgetLedger]:
     """Noisy number of rows; each person may add up to ``contributions`` rows."""
+    dp = _opendp()
     _checked(epsilon, contributions)
     space = (dp.vector_domain(dp.atom_domain(T=str)), dp.symmetric_distance())
 
@@ -110,6 +119,7 @@ def dp_mean(
     Clamping is what bounds one person's influence, so the bounds must be public (chosen without
     looking at the data), not computed from it.
     """
+    dp = _opendp()
     _checked(epsilon, contributions)
     lower, upper = float(bounds[0]), float(bounds[1])
     if not (math.isfinite(lower) and math.isfinite(upper) and lower < upper):
@@ -124,7 +134,7 @@ def dp_mean(
         return (
             floats
             >> dp.t.then_clamp((lower, upper))
-            >> dp.t.then_sum()  # type: ignore[no-untyped-call]
+            >> dp.t.then_sum()
             >> dp.m.then_laplace(scale=scale)
         )
 
@@ -173,6 +183,7 @@ def dp_histogram(
     The categories must be public: taking them from the data would itself leak which groups exist.
     For counts by several attributes, pass composite labels such as ``"FR|grade-7"``.
     """
+    dp = _opendp()
     _checked(epsilon, contributions)
     cats = [str(c) for c in categories]
     if not cats or len(set(cats)) != len(cats):
