@@ -684,11 +684,8 @@ def bulletin_translate(*, bulletin: Bulletin, language: str, by: User | None) ->
     first (bulletin_draft_publish). Without a provider, or when the provider fails or its answer
     fails the engine's checks, SecretariatError says why and nothing is stored."""
     from edubridge.engines.localize.translate import TranslationError
-    from edubridge.secretariat.translation import (
-        provider_label,
-        translate_bulletin,
-        translation_provider,
-    )
+    from edubridge.localization.services import translation_provider
+    from edubridge.secretariat.translation import provider_label, translate_bulletin
 
     provider = translation_provider()
     if provider is None:

@@ -1,12 +1,8 @@
 """Machine translation of bulletins through the localization engine's translation provider.
 
-The provider is the OpenAI-compatible chat-completions endpoint of
-edubridge.engines.localize.translate (ChatProvider). It is configured by three settings, read
-with getattr so a node without them simply has no machine translation:
-
-- EDUBRIDGE_TRANSLATION_URL   base URL of the endpoint (".../v1"); unset = no provider
-- EDUBRIDGE_TRANSLATION_MODEL model name sent with each request
-- EDUBRIDGE_TRANSLATION_API_KEY optional bearer token
+The provider is the node's one translation endpoint,
+``edubridge.localization.services.translation_provider`` (settings EDUBRIDGE_TRANSLATION_URL,
+_MODEL, _API_KEY, _TIMEOUT; no URL means no machine translation).
 
 The engine's checks apply: numbers are replaced by placeholders before the provider sees the
 text and must all come back unchanged, and no new digits may appear; a draft that fails them is
@@ -18,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from edubridge.engines.localize.translate import (
@@ -31,19 +26,6 @@ from edubridge.engines.localize.translate import (
 )
 
 PARAGRAPH = re.compile(r"\n\s*\n")
-
-
-def translation_provider() -> ChatProvider | None:
-    """The configured provider, or None when EDUBRIDGE_TRANSLATION_URL is not set."""
-    url = str(getattr(settings, "EDUBRIDGE_TRANSLATION_URL", "") or "").strip()
-    if not url:
-        return None
-    return ChatProvider(
-        url=url,
-        model=str(getattr(settings, "EDUBRIDGE_TRANSLATION_MODEL", "") or "default"),
-        api_key=getattr(settings, "EDUBRIDGE_TRANSLATION_API_KEY", None) or None,
-        timeout=float(getattr(settings, "EDUBRIDGE_TRANSLATION_TIMEOUT", 60) or 60),
-    )
 
 
 def provider_label(provider: ChatProvider) -> str:

@@ -698,7 +698,8 @@ def _translation_context(request: HttpRequest, bulletin: Any) -> dict[str, Any]:
     """What the secretariat needs to ask for a machine translation, or why it cannot."""
     from django.conf import settings
 
-    from edubridge.secretariat.translation import provider_label, translation_provider
+    from edubridge.localization.services import translation_provider
+    from edubridge.secretariat.translation import provider_label
 
     if not can_run(request.user):
         return {}
