@@ -19,18 +19,6 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """The in-memory SQLite test database is one connection shared by the test thread and the live
-    server's request threads; a connection kept between requests (CONN_MAX_AGE) would be closed by
-    a request thread that does not own it, so tests on SQLite do not keep connections."""
-    from django.conf import settings
-
-    default = settings.DATABASES["default"]
-    if default["ENGINE"].endswith("sqlite3"):
-        default["CONN_MAX_AGE"] = 0
-
-
-@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     """Load the demo network once into the test database; each test rolls back its own changes."""
     with django_db_blocker.unblock():  # type: ignore[attr-defined]

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from edubridge.accounts.demo import DEMO_PASSWORD
 from edubridge.adaptive.models import Classroom, Pending
+from tests.browser.pages import no_horizontal_scroll, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +27,6 @@ def adaptive_demo(transactional_db: None) -> None:
     demo.load(lambda _label: None)
 
 
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/")
-
-
 def _phone(chromium: Any, live_server: Any, **extra: Any) -> Any:
     return chromium.new_context(
         base_url=live_server.url,
@@ -45,28 +37,21 @@ def _phone(chromium: Any, live_server: Any, **extra: Any) -> Any:
     )
 
 
-def _no_horizontal_scroll(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
-
-
 def test_a_learner_answers_an_item_and_sees_feedback_at_360px_without_javascript(
     chromium: Any, live_server: Any, adaptive_demo: None, artifacts_dir: Path
 ) -> None:
     context = _phone(chromium, live_server, java_script_enabled=False)
     page = context.new_page()
-    _sign_in(page, "learner")
+    sign_in(page, "learner")
     page.goto("/practice/")
     assert page.locator("text=Why this item").is_visible()
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.screenshot(path=str(artifacts_dir / "adaptive-practice-phone-360.png"), full_page=True)
     item = Pending.objects.select_related("item").get(learner__username="learner").item
     page.fill("#response", str(item.data["correct_response"]["values"][0]))
     page.click("text=Check my answer")
     assert page.locator("h1").inner_text().endswith("Right!")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.screenshot(path=str(artifacts_dir / "adaptive-feedback-phone-360.png"), full_page=True)
     page.click("text=Next item")
     assert page.locator("text=Why this item").is_visible()
@@ -78,10 +63,10 @@ def test_the_teacher_dashboard_fits_a_phone(
 ) -> None:
     context = _phone(chromium, live_server)
     page = context.new_page()
-    _sign_in(page, "teacher")
+    sign_in(page, "teacher")
     classroom = Classroom.objects.get()
     page.goto(f"/practice/classes/{classroom.pk}/")
     assert page.locator("svg.heatmap").is_visible()
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.screenshot(path=str(artifacts_dir / "adaptive-dashboard-phone-360.png"), full_page=True)
     context.close()

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from edubridge.accounts.demo import DEMO_PASSWORD
 from edubridge.adaptive.models import Assignment, Classroom
+from tests.browser.pages import no_horizontal_scroll, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,21 +31,6 @@ def adaptive_demo(transactional_db: None) -> Iterator[None]:
     services.forget_fitted()
 
 
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def _no_horizontal_scroll(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
-
-
 def test_a_teacher_creates_a_class_and_assigns_a_skill_on_a_phone(
     chromium: Any, live_server: Any, adaptive_demo: None, artifacts_dir: Path
 ) -> None:
@@ -53,9 +38,9 @@ def test_a_teacher_creates_a_class_and_assigns_a_skill_on_a_phone(
         base_url=live_server.url, viewport={"width": 360, "height": 740}, is_mobile=True
     )
     page = context.new_page()
-    _sign_in(page, "teacher")
+    sign_in(page, "teacher")
     page.goto("/practice/classes/")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.fill("#class-name", "Grade 4 afternoon group")
     page.select_option("#class-bank", index=1)
     page.check("text=Meera Kanvi")
@@ -63,7 +48,7 @@ def test_a_teacher_creates_a_class_and_assigns_a_skill_on_a_phone(
     page.wait_for_url("**/manage/")
     classroom = Classroom.objects.get(name="Grade 4 afternoon group")
     assert list(classroom.learners.values_list("username", flat=True)) == ["learner"]
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.check("input[name=what][value=skill]")
     page.select_option("#assign-skill", index=1)
     page.fill("#assign-title", "Fractions warm-up")
@@ -71,7 +56,7 @@ def test_a_teacher_creates_a_class_and_assigns_a_skill_on_a_phone(
     page.wait_for_url(f"**/practice/classes/{classroom.pk}/")
     assert page.locator("text=Fractions warm-up").first.is_visible()
     assert page.locator("text=learners done").first.is_visible()
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.screenshot(path=str(artifacts_dir / "adaptive-assign-phone-360.png"), full_page=True)
     assignment = Assignment.objects.get(classroom=classroom)
     assert assignment.title == "Fractions warm-up"
@@ -80,9 +65,9 @@ def test_a_teacher_creates_a_class_and_assigns_a_skill_on_a_phone(
     learner = chromium.new_context(
         base_url=live_server.url, viewport={"width": 360, "height": 740}, is_mobile=True
     ).new_page()
-    _sign_in(learner, "learner")
+    sign_in(learner, "learner")
     learner.goto(f"/practice/class/{classroom.pk}/")
     assert learner.locator("text=Your assignments").is_visible()
     assert learner.locator("text=Your teacher assigned").is_visible()
-    _no_horizontal_scroll(learner)
+    no_horizontal_scroll(learner)
     learner.context.close()

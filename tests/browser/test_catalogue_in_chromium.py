@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from edubridge.accounts.demo import DEMO_PASSWORD
 from edubridge.catalogue.demo_data import frameworks
 from edubridge.catalogue.models import Bank, Framework
+from tests.browser.pages import no_horizontal_scroll, sign_in
 from tests.catalogue.helpers import json_bank
 
 pytestmark = pytest.mark.browser
@@ -28,21 +28,6 @@ def catalogue_demo(transactional_db: None) -> None:
     demo.load(lambda _label: None)
 
 
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def _no_horizontal_scroll(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
-
-
 def test_catalogue_pages_fit_a_phone(
     chromium: Any, live_server: Any, catalogue_demo: None, artifacts_dir: Path
 ) -> None:
@@ -50,23 +35,23 @@ def test_catalogue_pages_fit_a_phone(
         base_url=live_server.url, viewport={"width": 360, "height": 740}, is_mobile=True
     )
     page = context.new_page()
-    _sign_in(page, "publisher")
+    sign_in(page, "publisher")
     page.goto("/catalogue/")
     page.fill("#q", "月饼")
     page.click("form[role=search] button[type=submit]")
     assert page.locator("ol.results li").count() >= 5
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.screenshot(path=str(artifacts_dir / "catalogue-search-phone-360.png"), full_page=True)
     page.locator("ol.results li a").first.click()
     assert page.locator("text=Suggested standards").is_visible()
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.screenshot(path=str(artifacts_dir / "catalogue-item-phone-360.png"), full_page=True)
     page.goto(f"/catalogue/banks/{ZH}/")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     cn = Framework.objects.get(identifier=frameworks.identifier("cn-math-2022"))
     page.goto(f"/catalogue/frameworks/{cn.pk}/")
     assert page.locator("text=exactMatchOf").first.is_visible()
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.screenshot(path=str(artifacts_dir / "catalogue-framework-phone-360.png"), full_page=True)
     context.close()
 
@@ -76,7 +61,7 @@ def test_a_publisher_imports_fixes_and_publishes(
 ) -> None:
     context = chromium.new_context(base_url=live_server.url)
     page = context.new_page()
-    _sign_in(page, "publisher")
+    sign_in(page, "publisher")
     page.goto("/catalogue/banks/")
     page.click("text=Import an item bank")
     bad = tmp_path / "bad.json"

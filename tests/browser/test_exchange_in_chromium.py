@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from edubridge.accounts.demo import DEMO_PASSWORD
 from edubridge.exchange.demo import MATCHED_PROGRAMME, OPEN_PROGRAMME
 from edubridge.exchange.models import Programme
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +21,6 @@ pytestmark = pytest.mark.browser
 def full_demo(transactional_db: None) -> None:
     if not Programme.objects.filter(name=MATCHED_PROGRAMME).exists():
         call_command("demo", quiet_logins=True, no_background=True, stdout=StringIO())
-
-
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_coordinator_dashboard_fits_a_phone_and_shows_the_chart(
@@ -41,7 +33,7 @@ def test_coordinator_dashboard_fits_a_phone_and_shows_the_chart(
         has_touch=True,
     )
     page = context.new_page()
-    _sign_in(page, "exchange")
+    sign_in(page, "exchange")
     page.click("text=Run exchange programmes")
     page.click(f"text={MATCHED_PROGRAMME}")
     assert page.locator("svg.chart").is_visible()
@@ -58,7 +50,7 @@ def test_an_applicant_applies_without_javascript(
 ) -> None:
     context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    _sign_in(page, "learner")
+    sign_in(page, "learner")
     programme = Programme.objects.get(name=OPEN_PROGRAMME)
     page.goto(f"/exchange/{programme.pk}/apply/")
     page.select_option("#choice_1", "T01")

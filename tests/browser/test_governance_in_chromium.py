@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from edubridge.accounts.demo import DEMO_PASSWORD
 from edubridge.exchange.demo import MATCHED_PROGRAMME
 from edubridge.exchange.models import Programme
 from edubridge.governance.bias import bias_audit
 from edubridge.governance.models import Export, ExportStatus
 from edubridge.governance.services import export_build, model_card_store
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,14 +24,6 @@ pytestmark = pytest.mark.browser
 def full_demo(transactional_db: None) -> None:
     if not Programme.objects.filter(name=MATCHED_PROGRAMME).exists():
         call_command("demo", quiet_logins=True, no_background=True, stdout=StringIO())
-
-
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def _overflow(page: Any) -> int:
@@ -47,7 +39,7 @@ def test_governance_pages_fit_a_phone(
         base_url=live_server.url, viewport={"width": 360, "height": 740}, is_mobile=True
     )
     page = context.new_page()
-    _sign_in(page, "steward")
+    sign_in(page, "steward")
     released = Export.objects.filter(status=ExportStatus.RELEASED).first()
     assert released is not None
     rows = [
@@ -88,7 +80,7 @@ def test_two_stewards_take_an_export_to_release_without_javascript(
 ) -> None:
     author = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
     page = author.new_page()
-    _sign_in(page, "steward")
+    sign_in(page, "steward")
     page.goto("/governance/exports/new/")
     page.select_option("#dataset", "exchange-participations")
     page.select_option("#jurisdiction", "EU")
@@ -108,7 +100,7 @@ def test_two_stewards_take_an_export_to_release_without_javascript(
     author.close()
     second = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
     page = second.new_page()
-    _sign_in(page, "steward2")
+    sign_in(page, "steward2")
     page.goto(f"/governance/exports/{export.pk}/")
     page.check("input[name=confirm_conditions]")
     page.click("button:has-text('Approve')")

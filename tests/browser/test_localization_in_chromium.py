@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from edubridge.accounts.demo import DEMO_PASSWORD
 from edubridge.localization.models import Change, Decision, LocalizationJob
+from tests.browser.pages import no_horizontal_scroll, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,21 +27,6 @@ def localization_demo(transactional_db: None) -> None:
     demo.load(lambda _label: None)
 
 
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def _no_horizontal_scroll(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
-
-
 def test_review_at_360_px_and_accepting_a_change(
     chromium: Any, live_server: Any, localization_demo: None, artifacts_dir: Path
 ) -> None:
@@ -57,13 +42,13 @@ def test_review_at_360_px_and_accepting_a_change(
         base_url=live_server.url, viewport={"width": 360, "height": 740}, is_mobile=True
     )
     page = context.new_page()
-    _sign_in(page, "localizer")
+    sign_in(page, "localizer")
     page.goto(f"/localization/jobs/{job.pk}/")
     assert page.locator("#job-progress").inner_text() == f"{job.total}/{job.total}"
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.goto(f"/localization/jobs/{job.pk}/items/{change.item.position}/")
     assert page.locator("mark").count() >= 2
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.screenshot(path=str(artifacts_dir / "localization-review-phone-360.png"), full_page=True)
     card = page.locator(f"#change-{change.pk}")
     card.locator("button[value=accept]").click()
@@ -73,7 +58,7 @@ def test_review_at_360_px_and_accepting_a_change(
     assert change.decision == Decision.ACCEPTED
     assert change.reviewer is not None
     assert change.reviewer.username == "localizer"
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.goto("/localization/packs/id-ID/")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     context.close()

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from edubridge.accounts.demo import DEMO_PASSWORD
 from edubridge.secretariat import demo as secretariat_demo
 from edubridge.secretariat.demo import AWAITING_RELEASE, PAST_MEETING
 from edubridge.secretariat.models import Meeting, Release
+from tests.browser.pages import no_horizontal_scroll, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,21 +24,6 @@ def full_demo(transactional_db: None, demo_network: None) -> None:
         secretariat_demo.load(lambda _label: None)
 
 
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def _no_horizontal_scroll(page: Any) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
-
-
 def test_dashboard_and_release_fit_a_phone_and_signing_publishes_the_release(
     chromium: Any, live_server: Any, full_demo: None, artifacts_dir: Path
 ) -> None:
@@ -46,13 +31,13 @@ def test_dashboard_and_release_fit_a_phone_and_signing_publishes_the_release(
         base_url=live_server.url, viewport={"width": 360, "height": 740}, is_mobile=True
     )
     page = context.new_page()
-    _sign_in(page, "secretariat")
+    sign_in(page, "secretariat")
     page.goto("/secretariat/")
     assert page.locator("svg.chart").is_visible()
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.screenshot(path=str(artifacts_dir / "secretariat-dashboard-phone-360.png"), full_page=True)
     page.click(f"text={AWAITING_RELEASE}")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     for _ in range(2):  # 1 of 3 signed in the demo; two more hosted members sign
         page.locator("button:has-text('demo key')").first.click()
         page.wait_for_load_state()
@@ -69,10 +54,10 @@ def test_a_meeting_page_works_without_javascript(
         base_url=live_server.url, java_script_enabled=False, viewport={"width": 360, "height": 740}
     )
     page = context.new_page()
-    _sign_in(page, "secretariat")
+    sign_in(page, "secretariat")
     meeting = Meeting.objects.get(title=PAST_MEETING)
     page.goto(f"/secretariat/meetings/{meeting.pk}/")
-    _no_horizontal_scroll(page)
+    no_horizontal_scroll(page)
     page.fill("#action-title", "Send the survey reminder")
     page.click("text=Add action")  # no owner chosen
     assert "needs an owner" in page.locator(".error").inner_text()
@@ -107,11 +92,11 @@ def test_every_secretariat_page_fits_a_phone(
 ) -> None:
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
     page = context.new_page()
-    _sign_in(page, "secretariat")
+    sign_in(page, "secretariat")
     for path in PAGES:
         response = page.goto(path)
         assert response.status == 200, path
-        _no_horizontal_scroll(page)
+        no_horizontal_scroll(page)
     context.close()
 
 
@@ -120,7 +105,7 @@ def test_a_person_registers_for_the_full_forum_and_lands_on_the_waiting_list(
 ) -> None:
     context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    _sign_in(page, "steward")
+    sign_in(page, "steward")
     page.goto("/secretariat/events/")
     page.click("text=EduBridge Forum")
     page.click("button:has-text('Register')")

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from edubridge.accounts.demo import DEMO_PASSWORD, USERS
+from edubridge.accounts.demo import USERS
 from edubridge.accounts.roles import ROLE_CAPABILITIES, Role
+from tests.browser.pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_network")]
 
@@ -26,14 +27,6 @@ def page(
     page.set_default_timeout(15000)
     yield page
     context.close()
-
-
-def sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/")
 
 
 @pytest.mark.parametrize(("username", "role"), [(u, r) for u, r, *_ in USERS if u != "steward2"])

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from edubridge.accounts.demo import DEMO_PASSWORD
 from edubridge.training import demo
 from edubridge.training.models import Cohort, IssuedCredential
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +19,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def training_demo(transactional_db: None, demo_network: None) -> None:
     demo.load(lambda _label: None)
-
-
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def _overflow(page: Any) -> int:
@@ -42,7 +34,7 @@ def test_coordinator_pages_fit_a_phone(
         base_url=live_server.url, viewport={"width": 360, "height": 740}, is_mobile=True
     )
     page = context.new_page()
-    _sign_in(page, "trainer")
+    sign_in(page, "trainer")
     page.goto("/training/")
     page.click("text=Abay cohort 2026 (demo)")
     assert page.locator("h1").inner_text() == "Abay cohort 2026 (demo)"
@@ -64,7 +56,7 @@ def test_a_seed_teacher_sees_the_credential_and_anyone_verifies_it_without_javas
         base_url=live_server.url, viewport={"width": 360, "height": 740}, java_script_enabled=False
     )
     page = context.new_page()
-    _sign_in(page, "teacher")
+    sign_in(page, "teacher")
     page.goto("/training/my/")
     assert "AICFT-1.1" in page.content()
     assert "Upcoming sessions" in page.content()
