@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -159,15 +160,21 @@ def api_key_authenticate(plaintext: str) -> User | None:
     parts = plaintext.split("_", 2)
     if len(parts) != 3 or parts[0] != "eb":
         return None
-    key = (
+    # The owner's roles come in the same query (one row per role, outer join), so the
+    # permission check that follows every API request costs no second round trip.
+    rows = list(
         ApiKey.objects.select_related("owner")
         .filter(prefix=parts[1], revoked_at__isnull=True)
-        .first()
+        .annotate(held_role=F("owner__role_assignments__role"))
+        .order_by()
     )
+    key = rows[0] if rows else None
     if key is None or not hmac.compare_digest(key.hashed_secret, _hash_secret(parts[2])):
         return None
     if not key.owner.is_active:
         return None
+    held = {row.held_role for row in rows if row.held_role}
+    key.owner._edubridge_roles = [role for role in Role if role.value in held]
     now = timezone.now()
     # A write on every request would take SQLite's write lock for each GET; minute precision is
     # what "last used" needs.

@@ -60,10 +60,15 @@ class MasteryOut(Schema):
     right: int
 
 
-def _learner(request: HttpRequest, classroom_id: int) -> tuple[User, Classroom]:
+def _practising(request: HttpRequest) -> User:
     user = request.user
     if not isinstance(user, User) or not user_has_permission(user, Permission.PRACTISE):
         raise HttpError(403, "needs the permission practise")
+    return user
+
+
+def _learner(request: HttpRequest, classroom_id: int) -> tuple[User, Classroom]:
+    user = _practising(request)
     classroom = (
         Classroom.objects.select_related("bank")
         .filter(pk=classroom_id, learners=user)
@@ -81,14 +86,18 @@ def next_item(request: HttpRequest, classroom: int) -> NextOut:
     choice: `reason` in words and `numbers` (mastery, predicted_success, band, threshold).
     `content` is the item without its correct response and feedback (those come with the
     answer)."""
-    user, room = _learner(request, classroom)
-    try:
-        pending = services.next_item(user=user, classroom=room)
-    except services.AdaptiveError as exc:
-        raise HttpError(409, str(exc)) from exc
+    user = _practising(request)
+    # the usual case: the item chosen when the last answer was stored (one query)
+    pending = services.pending_in_class(user=user, classroom_id=classroom)
+    if pending is None:
+        user, room = _learner(request, classroom)
+        try:
+            pending = services.next_item(user=user, classroom=room, found=None)
+        except services.AdaptiveError as exc:
+            raise HttpError(409, str(exc)) from exc
     if pending is None:
         return NextOut(
-            classroom=room.pk,
+            classroom=classroom,
             item=None,
             item_identifier=None,
             kind="none",
@@ -97,7 +106,7 @@ def next_item(request: HttpRequest, classroom: int) -> NextOut:
             content=None,
         )
     return NextOut(
-        classroom=room.pk,
+        classroom=classroom,
         item=pending.item_id,
         item_identifier=pending.item.identifier,
         kind=pending.kind,
@@ -120,11 +129,16 @@ def learner_view(data: dict) -> dict:  # type: ignore[type-arg]
 def submit(request: HttpRequest, payload: AnswerIn) -> Status[AnswerOut]:
     """Scores the answer, updates mastery in O(1) and records the answer and its xAPI statement
     in one transaction. A second answer to the same item is refused with 409 and stores nothing."""
-    user, room = _learner(request, payload.classroom)
+    user = _practising(request)
     try:
-        outcome = services.answer_submit(
-            user=user, classroom=room, item_id=payload.item, response=payload.response
+        outcome = services.answer_submit_in(
+            user=user,
+            classroom_id=payload.classroom,
+            item_id=payload.item,
+            response=payload.response,
         )
+    except services.NotInClassError as exc:
+        raise HttpError(404, "you are not a learner in this class") from exc
     except services.AdaptiveError as exc:
         raise HttpError(
             409 if isinstance(exc, services.AlreadyAnsweredError) else 400, str(exc)

@@ -221,14 +221,24 @@ def learner_state(
     return _learner_state(user, model, fitted, lock=lock)[0]
 
 
+_UNREAD: Any = object()
+
+
 def _learner_state(
-    user: User, model: LearnerModel, fitted: FittedModel | None, *, lock: bool = False
+    user: User,
+    model: LearnerModel,
+    fitted: FittedModel | None,
+    *,
+    lock: bool = False,
+    row: LearnerModelState | None = _UNREAD,
 ) -> tuple[Learner, int]:
-    """The learner's engine state and the number of answers it was stored after."""
-    rows = LearnerModelState.objects.filter(learner=user)
-    if lock:
-        rows = rows.select_for_update()
-    row = rows.first()
+    """The learner's engine state and the number of answers it was stored after; ``row`` is
+    the stored state when the caller has read it already (None: there is none)."""
+    if row is _UNREAD:
+        rows = LearnerModelState.objects.filter(learner=user)
+        if lock:
+            rows = rows.select_for_update()
+        row = rows.first()
     fitted_id = fitted.pk if fitted is not None else None
     if row is not None and row.fitted_id == fitted_id:
         loaded = codec.learner_load(model, row.state, POLICY.mastery_threshold)
@@ -254,37 +264,101 @@ def learner_state_save(user: User, learner: Learner, fitted: FittedModel | None,
 # ------------------------------------------------------------------ next item
 
 
-def next_item(*, user: User, classroom: Classroom, test_out: int | None = None) -> Pending | None:
-    """The item the learner is on (resume), else a new choice kept as pending: open assignments
-    of the class first (earliest due first), then the policy (reviews, practice in the band)."""
-    pending = Pending.objects.filter(learner=user, classroom=classroom).select_related("item")
-    found = pending.first()
-    if found is not None and test_out is None:
-        return found
-    bank = practice_bank(classroom.bank)
-    model, fitted = current_model()
-    learner = learner_state(user, model, fitted)
+class NotInClassError(AdaptiveError):
+    """The person is not a learner in this class."""
+
+
+def pending_in_class(*, user: User, classroom_id: int) -> Pending | None:
+    """The learner's pending item in a class they belong to, with the class and its bank, in
+    one query; None when there is none or the person is not a learner there."""
+    found = (
+        Pending.objects.filter(learner=user, classroom_id=classroom_id, classroom__learners=user)
+        .select_related("classroom__bank")
+        .order_by()
+        .first()
+    )
+    if found is not None:
+        _attach_item(found, practice_bank(found.classroom.bank))
+    return found
+
+
+def _attach_item(pending: Pending, bank: PracticeBank) -> None:
+    """Give the pending row its item from the bank's cache (parsed once per process)."""
+    item = bank.items.get(pending.item_id)
+    if item is not None:
+        pending.item = item
+
+
+def _choose(
+    *,
+    user: User,
+    classroom: Classroom,
+    bank: PracticeBank,
+    learner: Learner,
+    test_out: int | None = None,
+    just_answered: int | None = None,
+) -> Recommendation:
+    """Open assignments of the class first (earliest due first), then the policy."""
     now = time.time()
     rec: Recommendation | None = None
     if test_out is None:
-        rec = assigned_choice(user=user, classroom=classroom, bank=bank, learner=learner, now=now)
+        rec = assigned_choice(
+            user=user,
+            classroom=classroom,
+            bank=bank,
+            learner=learner,
+            now=now,
+            just_answered=just_answered,
+        )
     if rec is None:
         rec = learner.recommend(bank.engine, POLICY, now, test_out=test_out)
-    if rec.item is None:
-        Pending.objects.filter(learner=user, classroom=classroom).delete()
-        return None
-    values = {
-        "item_id": int(rec.item),
+    return rec
+
+
+def _pending_values(rec: Recommendation) -> dict[str, Any]:
+    return {
+        "item_id": int(rec.item),  # type: ignore[arg-type]
         "kind": rec.kind,
         "reason": rec.reason,
         "numbers": {**rec.numbers, "skill": rec.skill},
         "hints_shown": 0,
     }
+
+
+def next_item(
+    *,
+    user: User,
+    classroom: Classroom,
+    test_out: int | None = None,
+    found: Pending | None = _UNREAD,
+) -> Pending | None:
+    """The item the learner is on (resume), else a new choice kept as pending: open assignments
+    of the class first (earliest due first), then the policy (reviews, practice in the band).
+    ``found``: the pending row when the caller has looked it up already (None: there is none).
+    """
+    bank = practice_bank(classroom.bank)
+    if found is _UNREAD:
+        found = Pending.objects.filter(learner=user, classroom=classroom).first()
+    if found is not None and test_out is None:
+        _attach_item(found, bank)
+        return found
+    model, fitted = current_model()
+    learner = learner_state(user, model, fitted)
+    rec = _choose(user=user, classroom=classroom, bank=bank, learner=learner, test_out=test_out)
+    if rec.item is None:
+        Pending.objects.filter(learner=user, classroom=classroom).delete()
+        return None
+    values = _pending_values(rec)
     row: Pending | None = None
     if found is None:
-        # the usual case (the last item was answered): one INSERT, no transaction round trips
+        # the usual case (the last item was answered): one INSERT. In autocommit a failed
+        # INSERT leaves nothing behind, so no transaction (BEGIN and COMMIT are two more round
+        # trips); inside a caller's transaction a savepoint keeps that transaction usable.
         try:
-            with transaction.atomic():
+            if transaction.get_connection().in_atomic_block:
+                with transaction.atomic():
+                    row = Pending.objects.create(learner=user, classroom=classroom, **values)
+            else:
                 row = Pending.objects.create(learner=user, classroom=classroom, **values)
         except IntegrityError:  # a concurrent request of the same learner made one meanwhile
             row = None
@@ -292,10 +366,9 @@ def next_item(*, user: User, classroom: Classroom, test_out: int | None = None) 
         row, _created = Pending.objects.update_or_create(
             learner=user, classroom=classroom, defaults=values
         )
-    item = bank.items.get(row.item_id)
-    if item is None:
+    if row.item_id not in bank.items:
         return Pending.objects.select_related("item").get(pk=row.pk)
-    row.item = item
+    _attach_item(row, bank)
     return row
 
 
@@ -326,14 +399,25 @@ def items_answered(user: User, assignments: list[Assignment]) -> dict[int, set[i
 
 
 def assigned_choice(
-    *, user: User, classroom: Classroom, bank: PracticeBank, learner: Learner, now: float
+    *,
+    user: User,
+    classroom: Classroom,
+    bank: PracticeBank,
+    learner: Learner,
+    now: float,
+    just_answered: int | None = None,
 ) -> Recommendation | None:
     """The next item of the learner's first unfinished assignment, with its reason; None when
-    every assignment is done (skill mastered, every item answered) or nothing is assigned."""
+    every assignment is done (skill mastered, every item answered) or nothing is assigned.
+    ``just_answered``: an item answered in the transaction being prepared (not stored yet)."""
     assignments = open_assignments(classroom)
     if not assignments:
         return None
     answered = items_answered(user, assignments)
+    if just_answered is not None:
+        for a in assignments:
+            if not a.skill_id and any(i.pk == just_answered for i in a.items.all()):
+                answered.setdefault(a.pk, set()).add(just_answered)
     threshold = POLICY.mastery_threshold
     for a in assignments:
         extra = {"assignment": float(a.pk)}
@@ -493,24 +577,64 @@ def _already_answered() -> AlreadyAnsweredError:
 
 
 def answer_submit(*, user: User, classroom: Classroom, item_id: int, response: str) -> Outcome:
+    """Score and record one answer once, update the learner in O(1), emit its xAPI statement,
+    and choose the learner's next item (see ``_answer``)."""
+    # the learner's stored model state comes in the same query (learner -> its state)
+    pending = (
+        Pending.objects.filter(learner=user, classroom=classroom)
+        .select_related("learner__learner_model_state")
+        .order_by()
+        .first()
+    )
+    return _answer(user, classroom, pending, item_id, response)
+
+
+def answer_submit_in(*, user: User, classroom_id: int, item_id: int, response: str) -> Outcome:
+    """``answer_submit`` for a class given by its id (the HTTP API): the membership check, the
+    pending item, the class, its bank and the learner's stored state are one query. Raises
+    NotInClassError when the person is not a learner in the class."""
+    pending = (
+        Pending.objects.filter(learner=user, classroom_id=classroom_id, classroom__learners=user)
+        .select_related("classroom__bank", "learner__learner_model_state")
+        .order_by()
+        .first()
+    )
+    if pending is None:
+        room = Classroom.objects.select_related("bank").filter(pk=classroom_id, learners=user)
+        classroom = room.order_by().first()
+        if classroom is None:
+            raise NotInClassError(_("You are not a learner in this class."))
+        return _answer(user, classroom, None, item_id, response)
+    return _answer(user, pending.classroom, pending, item_id, response)
+
+
+def _answer(
+    user: User, classroom: Classroom, pending: Pending | None, item_id: int, response: str
+) -> Outcome:
     """Score and record one answer once, update the learner in O(1), emit its xAPI statement.
 
-    The answer, the skill state, the statement and the end of the pending item commit together;
+    The answer, the skill state, the statement and the pending item's change commit together;
     answering an item that is not the pending one (a double submit) is refused and stores nothing.
+    The learner's next item is chosen here, from the state just computed, and kept as the
+    pending one, so the next-item request that follows only reads it; when the choice would
+    be the item just answered, nothing is kept and that request chooses.
 
-    Reading and computing (scoring, the learner's update, the statement) happen before the
-    transaction, which on SQLite holds the database's only write lock while it lasts (other
-    writers wait meanwhile, sleeping in SQLite's busy handler). The transaction only writes, and
-    its writes check that nothing changed since the reads: the pending item is deleted first
-    (a second submit of it deletes nothing and is refused), and the learner's state is replaced
-    only if it is still the one read (else it is read again under lock and the answer applied
-    to it).
+    Reading and computing (scoring, the learner's update, the statement, the next choice)
+    happen before the transaction, which on SQLite holds the database's only write lock while it
+    lasts (other writers wait meanwhile, sleeping in SQLite's busy handler). The transaction
+    only writes, and its writes check that nothing changed since the reads: the pending row is
+    changed only while it still holds the answered item (a second submit of it changes nothing
+    and is refused), and the learner's state is replaced only if it is still the one read (else
+    it is read again under lock and the answer applied to it).
     """
     from edubridge.records import api as records
 
-    pending = Pending.objects.filter(learner=user, classroom=classroom).order_by().first()
     if pending is None or pending.item_id != item_id:
         raise _already_answered()
+    try:
+        state_row: LearnerModelState | None = pending.learner.learner_model_state
+    except LearnerModelState.DoesNotExist:
+        state_row = None
     bank = practice_bank(classroom.bank)
     item = bank.items.get(pending.item_id) or pending.item
     correct = check_response(item, response)
@@ -523,14 +647,25 @@ def answer_submit(*, user: User, classroom: Classroom, item_id: int, response: s
         learner.observe(skill_id, item.pk, correct, now.timestamp())
         return before, learner.mastery(skill_id)
 
-    learner, seen = _learner_state(user, model, fitted)
+    def next_values(learner: Learner) -> dict[str, Any] | None:
+        rec = _choose(
+            user=user, classroom=classroom, bank=bank, learner=learner, just_answered=item.pk
+        )
+        if rec.item is None or int(rec.item) == item.pk:
+            return None
+        return _pending_values(rec)
+
+    learner, seen = _learner_state(user, model, fitted, row=state_row)
     before, after = observe(learner)
     state = codec.learner_dump(learner) or {}
+    coming = next_values(learner)
     statement = build_statement(
         user=user, item=item, correct=correct, response=response.strip(), at=now
     )
     with transaction.atomic():
-        if not Pending.objects.filter(pk=pending.pk, item_id=item_id).delete()[0]:
+        claim = Pending.objects.filter(pk=pending.pk, item_id=item_id)
+        claimed = claim.update(**coming) if coming is not None else claim.delete()[0]
+        if not claimed:
             raise _already_answered()
         stored = LearnerModelState.objects.filter(learner=user, n_answers=seen).update(
             fitted=fitted, state=state, n_answers=seen + 1
@@ -543,6 +678,8 @@ def answer_submit(*, user: User, classroom: Classroom, item_id: int, response: s
                 state=codec.learner_dump(learner) or {},
                 n_answers=F("n_answers") + 1,
             )
+            if coming is not None:  # chosen from a state that was not the newest: choose again
+                Pending.objects.filter(pk=pending.pk).delete()
         new_state = {
             "known": after,
             "last_seen": now.timestamp(),
@@ -574,6 +711,8 @@ def answer_submit(*, user: User, classroom: Classroom, item_id: int, response: s
             result=statement["result"],
             timestamp=now,
             statement_id=uuid.UUID(statement["id"]),
+            new_id=True,
+            actor_is_minor=user.is_minor,
         )
         answer = Answer.objects.create(
             learner=user,

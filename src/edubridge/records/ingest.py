@@ -159,6 +159,10 @@ def _index_keys(statement: Mapping[str, Any]) -> dict[str, bool]:
     return keys
 
 
+#: Up to this many index rows go in one multi-row INSERT on PostgreSQL (one round trip).
+SMALL_INSERT = 64
+
+
 class Writer:
     """SQL for one database connection, with values adapted the way Django would."""
 
@@ -245,8 +249,12 @@ class Writer:
         credential_id: Any,
         minors: set[str],
         home: str,
+        new_ids: bool = False,
     ) -> None:
-        """Insert statements (with their JSON ``payloads``, in order) and their index rows."""
+        """Insert statements (with their JSON ``payloads``, in order) and their index rows.
+
+        ``new_ids``: the ids were generated just now, so no stored statement refers to them
+        and the look-up of referrers is left out (unless the batch voids something)."""
         keys_by_id = {s["id"]: index_keys(s) for s in statements}
         targets = {
             s["id"]: s["object"]["id"].lower()
@@ -299,7 +307,8 @@ class Writer:
         # In key order, neighbouring rows land on the same pages of the (key, statement) index.
         index_rows.sort(key=itemgetter(1))
         self.insert_index(index_rows)
-        self._referrers(statements, keys_by_id)
+        if not new_ids or any(s["verb"]["id"] == VOIDED_VERB for s in statements):
+            self._referrers(statements, keys_by_id)
 
     def _insert_statements(self, rows: list[tuple[Any, ...]]) -> list[int]:
         """Insert statement rows; their row numbers, in order, without reading them back.
@@ -314,6 +323,18 @@ class Writer:
         columns: tuple[str, ...] = STATEMENT_COLUMNS
         pks: list[int] = []
         with self.connection.cursor() as cursor:
+            if vendor == "postgresql" and len(rows) == 1:
+                # one statement (a learning event of the node's own): one round trip
+                marks = ", ".join(["%s"] * len(columns))
+                try:
+                    cursor.execute(
+                        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                        f"VALUES ({marks}) RETURNING id",
+                        rows[0],
+                    )
+                except IntegrityError as exc:
+                    raise DuplicateError(str(exc)) from exc
+                return [int(cursor.fetchone()[0])]
             if vendor == "postgresql":
                 cursor.execute(
                     f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "  # noqa: S608
@@ -341,12 +362,22 @@ class Writer:
         return [by_id[self.to_uuid_str(row[0])] for row in rows]
 
     def insert_index(self, rows: Iterable[tuple[Any, str, bool]]) -> None:
+        rows = list(rows)
+        sql = (
+            f"INSERT INTO {self.table(StatementIndex)} "  # noqa: S608
+            f"(statement_id, {self.q('key')}, direct) VALUES "
+        )
         with self.connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {self.table(StatementIndex)} "  # noqa: S608
-                f"(statement_id, {self.q('key')}, direct) VALUES (%s, %s, %s)",
-                list(rows),
-            )
+            if self.connection.vendor == "postgresql" and len(rows) <= SMALL_INSERT:
+                # a few rows (one statement's keys): one statement, one round trip, where
+                # executemany would take a pipeline's several
+                if rows:
+                    cursor.execute(
+                        sql + ", ".join(["(%s, %s, %s)"] * len(rows)),
+                        [value for row in rows for value in row],
+                    )
+                return
+            cursor.executemany(sql + "(%s, %s, %s)", rows)
 
     def _inherit_target_keys(
         self, keys_by_id: dict[str, dict[str, bool]], targets: dict[str, str]

@@ -13,6 +13,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -167,7 +168,6 @@ def _path(prefix: str, index: int, single: bool) -> str:
     return prefix if single else f"{prefix}[{index}]"
 
 
-@transaction.atomic
 def statements_store(
     *,
     statements: Sequence[Any],
@@ -176,36 +176,63 @@ def statements_store(
     attachments: Mapping[str, tuple[str, bytes]] | None = None,
     path_prefix: str = "$",
     single: bool = False,
+    new_ids: bool = False,
+    minors: set[str] | None = None,
+    savepoint: bool = True,
 ) -> list[str]:
     """Validate and store statements atomically; returns their ids in order.
 
     Raises XapiError (400) for a malformed statement or a duplicate id in the batch, and
-    ConflictError (409) when an id is already stored with different content.
+    ConflictError (409) when an id is already stored with different content. Validation runs
+    before the transaction opens, so an invalid statement touches no database.
+
+    For the node's own services: ``new_ids`` says every id was generated just now by the caller
+    (uuid4), so no stored statement can have it or refer to it and those look-ups are skipped
+    (the unique index still refuses a duplicate); ``minors`` gives the pseudonyms of minors
+    among the actors when the caller knows them; ``savepoint=False`` writes in the caller's
+    transaction without a savepoint, so a database error rolls the caller's work back too.
     """
     # A batch makes tens of thousands of short-lived dicts and tuples, none in reference
     # cycles; the cyclic collector would walk every live object of the process several times
     # per batch (13-19% of ingestion CPU measured). Reference counting still frees them.
     with ingest.cyclic_gc_paused():
-        return _statements_store(
+        batch = _statements_prepare(
             statements=statements,
             version=version,
             credential=credential,
-            attachments=attachments,
             path_prefix=path_prefix,
             single=single,
         )
+        with transaction.atomic(savepoint=savepoint):
+            _statements_write(
+                batch,
+                credential=credential,
+                attachments=attachments,
+                new_ids=new_ids,
+                minors=minors,
+            )
+    return [s["id"] for s in batch.statements]
 
 
-def _statements_store(
+@dataclass
+class _Batch:
+    """Validated statements as they will be stored, with their JSON payloads."""
+
+    statements: list[dict[str, Any]]
+    payloads: list[str]
+    stored: str
+    timed: set[str]  # ids of statements that came with their own timestamp
+
+
+def _statements_prepare(
     *,
     statements: Sequence[Any],
     version: str,
     credential: XapiCredential | None,
-    attachments: Mapping[str, tuple[str, bytes]] | None = None,
-    path_prefix: str = "$",
-    single: bool = False,
-) -> list[str]:
-    """The body of ``statements_store`` (same arguments)."""
+    path_prefix: str,
+    single: bool,
+) -> _Batch:
+    """Validate statements and complete them with the store's properties; no database."""
     stored_at = timezone.now()
     stored = format_timestamp(stored_at)
     authority = credential_authority(credential)
@@ -246,35 +273,48 @@ def _statements_store(
             )
         seen.add(statement_id)
         prepared.append(statement)
+    return _Batch(prepared, payloads, stored, timed)
+
+
+def _statements_write(
+    batch: _Batch,
+    *,
+    credential: XapiCredential | None,
+    attachments: Mapping[str, tuple[str, bytes]] | None,
+    new_ids: bool,
+    minors: set[str] | None,
+) -> None:
+    """Store a prepared batch: statements already stored with the same content are skipped."""
     writer = ingest.Writer()
-    existing = writer.stored_payloads([s["id"] for s in prepared])
+    existing = {} if new_ids else writer.stored_payloads([s["id"] for s in batch.statements])
     fresh: list[dict[str, Any]] = []
     fresh_payloads: list[str] = []
-    for statement, payload in zip(prepared, payloads, strict=True):
+    for statement, payload in zip(batch.statements, batch.payloads, strict=True):
         stored_payload = existing.get(statement["id"]) if existing else None
         if stored_payload is None:
             fresh.append(statement)
             fresh_payloads.append(payload)
         elif not _same_statement(
-            statement, json.loads(stored_payload), compare_timestamp=statement["id"] in timed
+            statement, json.loads(stored_payload), compare_timestamp=statement["id"] in batch.timed
         ):
             raise ConflictError(f"statement {statement['id']} is already stored with other content")
-    if fresh:
-        try:
-            writer.insert(
-                fresh,
-                payloads=fresh_payloads,
-                stored=parse_timestamp(stored),  # the column holds what the payload shows
-                credential_id=credential.pk if credential is not None else None,
-                minors=_about_minor_accounts(fresh),
-                home=node_home_page(),
-            )
-        except ingest.DuplicateError as exc:
-            raise ConflictError("a statement with this id was stored concurrently") from exc
-        ingest.store_attachments(fresh, attachments or {})
-        if credential is None or _may_define(credential):
-            writer.define_activities(fresh)
-    return [s["id"] for s in prepared]
+    if not fresh:
+        return
+    try:
+        writer.insert(
+            fresh,
+            payloads=fresh_payloads,
+            stored=parse_timestamp(batch.stored),  # the column holds what the payload shows
+            credential_id=credential.pk if credential is not None else None,
+            minors=_about_minor_accounts(fresh) if minors is None else minors,
+            home=node_home_page(),
+            new_ids=new_ids,
+        )
+    except ingest.DuplicateError as exc:
+        raise ConflictError("a statement with this id was stored concurrently") from exc
+    ingest.store_attachments(fresh, attachments or {})
+    if credential is None or _may_define(credential):
+        writer.define_activities(fresh)
 
 
 def _may_define(credential: XapiCredential) -> bool:
