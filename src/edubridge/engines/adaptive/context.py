@@ -18,7 +18,11 @@ training file (ADR 0011): +0.005 AUC over the history model; further steps chang
 decimal only.
 
 Everything is computed chunk by chunk (chunks end at learner boundaries) so memory stays at
-``chunk x 2K`` floats whatever the log size.
+``chunk x 2C`` floats whatever the log size. The context skills s' are the C most practised
+skills: all of them up to ``MAX_COLUMNS`` (ASSISTments 2015 and 2009: 100 and 110 skills, all
+kept), fewer on logs with many skills so that the Hessian blocks (K x 2C x 2C floats) stay under
+``HESSIAN_BYTES`` (STATICS 2011, 1,223 skills: C = 82; a full K x 2K x 2K block array would have
+needed 54.5 GiB).
 """
 
 from __future__ import annotations
@@ -38,6 +42,34 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 CHUNK_ROWS = 32_768
+#: At most this many context skills (columns of W); logs with fewer skills keep them all.
+MAX_COLUMNS = 128
+#: Memory allowed for the Newton step's Hessian blocks (K blocks of 2C x 2C floats).
+HESSIAN_BYTES = 256 * 2**20
+
+
+def context_columns(counts: FloatArray, budget: int = HESSIAN_BYTES) -> IntArray:
+    """Skill rows used as context (ascending): every skill when there are few, else the most
+    practised ones (ties: lower row first), as many as the Hessian budget allows."""
+    k = counts.shape[0]
+    room = int(np.sqrt(budget / (8.0 * max(k, 1))) / 2)
+    c = max(1, min(k, MAX_COLUMNS, room)) if k else 0
+    if c >= k:
+        return np.arange(k, dtype=np.int64)
+    order = np.lexsort((np.arange(k), -counts))
+    return np.sort(order[:c]).astype(np.int64)
+
+
+def column_of(columns: IntArray, k: int) -> IntArray:
+    """Skill row -> its context column, -1 for a skill that is not a context skill."""
+    col_of = np.full(k, -1, dtype=np.int64)
+    col_of[columns] = np.arange(columns.shape[0])
+    return col_of
+
+
+def _prev_columns(prev: IntArray, col_of: IntArray) -> IntArray:
+    """Context column of each previous-run skill row (-1: none, or not a context skill)."""
+    return np.where(prev >= 0, col_of[np.maximum(prev, 0)], -1)
 
 
 @dataclass(frozen=True)
@@ -73,8 +105,9 @@ def layout(learner: IntArray, skill: IntArray, row: IntArray) -> ContextLayout:
     return ContextLayout(learner, row, first, prev_row.astype(np.int64), l_start)
 
 
-def _chunks(ctx: ContextLayout, k: int) -> Iterator[tuple[int, int, FloatArray]]:
-    """(start, stop, seen) per chunk; ``seen[i, s'] = 1`` if skill row s' was practised before i."""
+def _chunks(ctx: ContextLayout, col_of: IntArray, c: int) -> Iterator[tuple[int, int, FloatArray]]:
+    """(start, stop, seen) per chunk; ``seen[i, j] = 1`` if the skill of context column j was
+    practised before response i."""
     n = ctx.row.shape[0]
     start = 0
     while start < n:
@@ -83,10 +116,11 @@ def _chunks(ctx: ContextLayout, k: int) -> Iterator[tuple[int, int, FloatArray]]
             # end at a learner boundary (a learner longer than a chunk makes the chunk longer)
             boundary = int(ctx.learner_start[stop])
             stop = boundary if boundary > start else _next_learner(ctx, stop)
-        c = stop - start
-        events = np.zeros((c, k))
-        hit = np.flatnonzero(ctx.first[start:stop])
-        events[hit, ctx.row[start:stop][hit]] = 1.0
+        events = np.zeros((stop - start, c))
+        hit = np.flatnonzero(ctx.first[start:stop])  # first answers on a known skill
+        cols = col_of[ctx.row[start:stop][hit]]
+        keep = cols >= 0
+        events[hit[keep], cols[keep]] = 1.0
         total = np.cumsum(events, axis=0)
         earlier = total - events  # exact: integer-valued floats
         local_start = ctx.learner_start[start:stop] - start
@@ -102,41 +136,71 @@ def _next_learner(ctx: ContextLayout, at: int) -> int:
 
 @dataclass
 class ContextWeights:
-    """``seen[s, s']`` and ``prev[s, s']`` for target skill row s (K x K each)."""
+    """``seen[s, j]`` and ``prev[s, j]`` for target skill row s and context column j (K x C
+    each); ``columns[j]`` is the skill row of column j (all K rows in order when C = K)."""
 
     seen: FloatArray
     prev: FloatArray
     l2: float = 100.0
+    columns: IntArray | None = None
+    col_of: IntArray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.seen.ndim != 2 or self.prev.shape != self.seen.shape:
+            raise ValueError("context weights must be two K x C matrices of the same shape")
+        k, c = self.seen.shape
+        if self.columns is None:
+            if c != k:
+                raise ValueError("context weights without columns must be K x K")
+            self.columns = np.arange(k, dtype=np.int64)
+        columns = np.asarray(self.columns, dtype=np.int64)
+        if columns.shape != (c,) or (c and (columns.min() < 0 or columns.max() >= k)):
+            raise ValueError("context columns must name C distinct skill rows of the model")
+        if np.unique(columns).shape[0] != c:
+            raise ValueError("context columns must name C distinct skill rows of the model")
+        self.columns = columns
+        self.col_of = column_of(columns, k)
+
+    @staticmethod
+    def empty(k: int) -> ContextWeights:
+        """No context (every term 0), over all K skills."""
+        return ContextWeights(np.zeros((k, k)), np.zeros((k, k)))
 
     def logit(self, ctx: ContextLayout) -> FloatArray:
         """Context term of every response of ``ctx`` (0 for skills unknown to the fit)."""
-        k = self.seen.shape[0]
         out = np.zeros(ctx.row.shape[0])
         with single_threaded():
-            self._fill(ctx, k, out)
+            self._fill(ctx, out)
         return out
 
-    def _fill(self, ctx: ContextLayout, k: int, out: FloatArray) -> None:
-        for start, stop, seen in _chunks(ctx, k):
+    def _fill(self, ctx: ContextLayout, out: FloatArray) -> None:
+        for start, stop, seen in _chunks(ctx, self.col_of, self.seen.shape[1]):
             row = ctx.row[start:stop]
             known = row >= 0
             safe = np.where(known, row, 0)
             term = np.einsum("ij,ij->i", seen, self.seen[safe])
-            prev = ctx.prev_row[start:stop]
-            has_prev = known & (prev >= 0)
-            term[has_prev] += self.prev[row[has_prev], prev[has_prev]]
+            pc = _prev_columns(ctx.prev_row[start:stop], self.col_of)
+            has_prev = known & (pc >= 0)
+            term[has_prev] += self.prev[row[has_prev], pc[has_prev]]
             out[start:stop] = np.where(known, term, 0.0)
 
     def to_dict(self) -> dict[str, object]:
-        return {"seen": self.seen.tolist(), "prev": self.prev.tolist(), "l2": self.l2}
+        assert self.columns is not None
+        return {
+            "seen": self.seen.tolist(),
+            "prev": self.prev.tolist(),
+            "l2": self.l2,
+            "columns": self.columns.tolist(),
+        }
 
     @staticmethod
     def from_dict(data: dict[str, object]) -> ContextWeights:
+        """Parameters written before context columns existed have K x K weights and no list."""
         seen = np.asarray(data["seen"], dtype=np.float64)
         prev = np.asarray(data["prev"], dtype=np.float64)
-        if seen.ndim != 2 or seen.shape[0] != seen.shape[1] or prev.shape != seen.shape:
-            raise ValueError("context weights must be two K x K matrices")
-        return ContextWeights(seen, prev, float(data.get("l2", 100.0)))  # type: ignore[arg-type]
+        raw = data.get("columns")
+        columns = None if raw is None else np.asarray(raw, dtype=np.int64)
+        return ContextWeights(seen, prev, float(data.get("l2", 100.0)), columns)  # type: ignore[arg-type]
 
 
 def fit_context(
@@ -173,8 +237,9 @@ def fit_context(
     n_sampled = np.bincount(row[sampled], minlength=k).astype(np.float64)
     scale = counts / np.maximum(n_sampled, 1.0)
 
+    columns = context_columns(counts)
     with single_threaded():
-        return _fit_context(ctx, r, w, sampled, scale, k, l2)
+        return _fit_context(ctx, r, w, sampled, scale, k, l2, columns)
 
 
 def _fit_context(
@@ -185,14 +250,16 @@ def _fit_context(
     scale: FloatArray,
     k: int,
     l2: float,
+    columns: IntArray,
 ) -> ContextWeights:
     row = ctx.row
-    grad_seen = np.zeros((k, k))
-    grad_prev = np.zeros((k, k))
-    designs: list[FloatArray] = []
-    targets: list[IntArray] = []
-    weights: list[FloatArray] = []
-    for start, stop, seen in _chunks(ctx, k):
+    c = columns.shape[0]
+    col_of = column_of(columns, k)
+    grad_seen = np.zeros((k, c))
+    grad_prev = np.zeros((k, c))
+    # Each target skill's Hessian block is summed chunk by chunk from that chunk's sampled rows.
+    hess = np.zeros((k, 2 * c, 2 * c))
+    for start, stop, seen in _chunks(ctx, col_of, c):
         rc = row[start:stop]
         known = rc >= 0
         idx = np.flatnonzero(known)
@@ -202,36 +269,30 @@ def _fit_context(
         if idx.size:
             present, seg = np.unique(target, return_index=True)
             grad_seen[present] += np.add.reduceat(seen[idx] * r[start:stop][idx, None], seg, axis=0)
-        prev = ctx.prev_row[start:stop]
-        has_prev = known & (prev >= 0)
+        pc = _prev_columns(ctx.prev_row[start:stop], col_of)
+        has_prev = known & (pc >= 0)
         grad_prev += np.bincount(
-            rc[has_prev] * k + prev[has_prev], weights=r[start:stop][has_prev], minlength=k * k
-        ).reshape(k, k)
+            rc[has_prev] * c + pc[has_prev], weights=r[start:stop][has_prev], minlength=k * c
+        ).reshape(k, c)
         pick = np.flatnonzero(sampled[start:stop])
         if pick.size:
-            design = np.zeros((pick.size, 2 * k))
-            design[:, :k] = seen[pick]
-            pp = prev[pick]
-            design[np.flatnonzero(pp >= 0), k + pp[pp >= 0]] = 1.0
-            designs.append(design)
-            targets.append(rc[pick])
-            weights.append(w[start:stop][pick] * scale[rc[pick]])
-    hess = np.zeros((k, 2 * k, 2 * k))
-    if designs:
-        design = np.concatenate(designs)
-        target = np.concatenate(targets)
-        weight = np.concatenate(weights)
-        by = np.argsort(target, kind="stable")
-        bounds = np.searchsorted(target[by], np.arange(k + 1))
-        for s in range(k):
-            rows_s = by[bounds[s] : bounds[s + 1]]
-            if rows_s.size:
-                d = design[rows_s]
-                hess[s] = d.T @ (d * weight[rows_s, None])
-    hess[:, np.arange(2 * k), np.arange(2 * k)] += l2
+            targets = rc[pick]
+            by = np.argsort(targets, kind="stable")
+            pick, targets = pick[by], targets[by]
+            design = np.zeros((pick.size, 2 * c))
+            design[:, :c] = seen[pick]
+            pp = pc[pick]
+            design[np.flatnonzero(pp >= 0), c + pp[pp >= 0]] = 1.0
+            weight = w[start:stop][pick] * scale[targets]
+            present, seg = np.unique(targets, return_index=True)
+            ends = np.r_[seg[1:], pick.size]
+            for s, a, b in zip(present.tolist(), seg.tolist(), ends.tolist(), strict=True):
+                d = design[a:b]
+                hess[s] += d.T @ (d * weight[a:b, None])
+    hess[:, np.arange(2 * c), np.arange(2 * c)] += l2
     grad = np.concatenate([grad_seen, grad_prev], axis=1)
     step = np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
-    return ContextWeights(step[:, :k].copy(), step[:, k:].copy(), l2)
+    return ContextWeights(step[:, :c].copy(), step[:, c:].copy(), l2, columns)
 
 
 @dataclass
@@ -256,8 +317,9 @@ class ContextState:
         if row < 0:
             return 0.0
         prev = self.run_prev_row if skill == self.last_skill else self.last_row
+        col = int(self.weights.col_of[prev]) if prev >= 0 else -1
         value = float(self.seen_sum[row])
-        return value + float(self.weights.prev[row, prev]) if prev >= 0 else value
+        return value + float(self.weights.prev[row, col]) if col >= 0 else value
 
     def terms(self, rows: IntArray, skills: IntArray) -> FloatArray:
         """:meth:`term` for many skills at once (vectorized)."""
@@ -265,8 +327,9 @@ class ContextState:
         safe = np.where(known, rows, 0)
         out = self.seen_sum[safe].copy()
         prev = np.where(skills == self.last_skill, self.run_prev_row, self.last_row)
-        has_prev = known & (prev >= 0)
-        out[has_prev] += self.weights.prev[safe[has_prev], prev[has_prev]]
+        pc = _prev_columns(prev, self.weights.col_of)
+        has_prev = known & (pc >= 0)
+        out[has_prev] += self.weights.prev[safe[has_prev], pc[has_prev]]
         return np.where(known, out, 0.0)
 
     def to_dict(self) -> dict[str, object]:
@@ -288,7 +351,9 @@ class ContextState:
             raise ValueError("context state names skill rows outside the fitted model")
         for r in rows:
             state.seen.add(r)
-            state.seen_sum += weights.seen[:, r]
+            col = int(weights.col_of[r])
+            if col >= 0:
+                state.seen_sum += weights.seen[:, col]
         state.last_row = int(data["last_row"])
         skill = data["last_skill"]
         state.last_skill = None if skill is None else int(skill)
@@ -300,6 +365,8 @@ class ContextState:
             self.run_prev_row = self.last_row if self.last_skill is not None else -1
         if row >= 0 and row not in self.seen:
             self.seen.add(row)
-            self.seen_sum += self.weights.seen[:, row]
+            col = int(self.weights.col_of[row])
+            if col >= 0:
+                self.seen_sum += self.weights.seen[:, col]
         self.last_row = row
         self.last_skill = skill

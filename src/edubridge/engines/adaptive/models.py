@@ -863,8 +863,8 @@ class ContextLRModel(HistoryLRModel):
     ) -> None:
         super().__init__(bkt, skill_rate, global_rate, lr, config)
         k = len(self.skills)
-        self.context = context or ContextWeights(np.zeros((k, k)), np.zeros((k, k)))
-        if self.context.seen.shape != (k, k):
+        self.context = context or ContextWeights.empty(k)
+        if self.context.seen.shape[0] != k:
             raise ParameterError("context weights do not match the model's skills")
 
     @classmethod
