@@ -107,3 +107,19 @@ def test_a_role_taken_away_stops_the_key_at_once() -> None:
     assert client.get(f"/api/adaptive/next?classroom={room.pk}").status_code == 200
     RoleAssignment.objects.filter(user__username="learner").delete()
     assert client.get(f"/api/adaptive/next?classroom={room.pk}").status_code == 403
+
+
+@pytest.mark.parametrize("durable", [False, True])
+def test_on_postgresql_an_answer_waits_for_the_disk_only_when_the_operator_asks(
+    durable: bool, settings: object
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite commits as its PRAGMA synchronous=NORMAL says, whatever the setting")
+    settings.EDUBRIDGE_PRACTICE_DURABLE_COMMIT = durable  # type: ignore[attr-defined]
+    client = keyed("learner")
+    room = Classroom.objects.get(name=DEMO_CLASS)
+    nxt = client.get(f"/api/adaptive/next?classroom={room.pk}").json()
+    with CaptureQueriesContext(connection) as queries:
+        _answer(client, room, nxt["item"], _right(nxt["item"]))
+    relaxed = [q for q in queries.captured_queries if "synchronous_commit" in q["sql"]]
+    assert bool(relaxed) is not durable

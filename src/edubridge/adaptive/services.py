@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
@@ -608,6 +609,19 @@ def answer_submit_in(*, user: User, classroom_id: int, item_id: int, response: s
     return _answer(user, pending.classroom, pending, item_id, response)
 
 
+def _practice_commit_mode() -> None:
+    """On PostgreSQL, unless the operator asks for durable commits, this transaction's commit
+    does not wait for its WAL to reach the disk (ADR 0022): on this kind of machine one commit
+    in a hundred waited 35-90 ms for the disk, most of a practice answer's slowest latencies.
+    Atomicity is unchanged; a database crash can lose the last fraction of a second of answers.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or settings.EDUBRIDGE_PRACTICE_DURABLE_COMMIT:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _answer(
     user: User, classroom: Classroom, pending: Pending | None, item_id: int, response: str
 ) -> Outcome:
@@ -663,6 +677,7 @@ def _answer(
         user=user, item=item, correct=correct, response=response.strip(), at=now
     )
     with transaction.atomic():
+        _practice_commit_mode()
         claim = Pending.objects.filter(pk=pending.pk, item_id=item_id)
         claimed = claim.update(**coming) if coming is not None else claim.delete()[0]
         if not claimed:

@@ -190,6 +190,11 @@ EDUBRIDGE_STANDARDS_DIR = os.environ.get("EDUBRIDGE_STANDARDS_DIR")
 # EDUBRIDGE_BASE_URL, resolved through /.well-known/did.json). See ADR 0018.
 EDUBRIDGE_CREDENTIAL_ISSUER = os.environ.get("EDUBRIDGE_CREDENTIAL_ISSUER", "did:key")
 
+# Practice answers on PostgreSQL commit without waiting for the WAL to reach the disk (as the
+# default SQLite setup, WAL with synchronous=NORMAL, always does): a database crash can lose the
+# last fraction of a second of answers, never part of one. On: wait for the disk. ADR 0022.
+EDUBRIDGE_PRACTICE_DURABLE_COMMIT = env_flag("EDUBRIDGE_PRACTICE_DURABLE_COMMIT", default=False)
+
 # An optional OpenAI-compatible chat endpoint for machine translation (localization drafts,
 # bulletins). Unset URL: no provider; translation stays a task for a person.
 EDUBRIDGE_TRANSLATION_URL = os.environ.get("EDUBRIDGE_TRANSLATION_URL", "")
