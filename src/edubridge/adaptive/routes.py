@@ -161,6 +161,11 @@ def submit(request: HttpRequest, payload: AnswerIn) -> Status[AnswerOut]:
 @router.get("/mastery", response=list[MasteryOut], summary="The learner's mastery per skill")
 def mastery(request: HttpRequest, classroom: int) -> list[MasteryOut]:
     user, room = _learner(request, classroom)
+    return _mastery_out(user, room)
+
+
+def _mastery_out(user: User, classroom: Classroom) -> list[MasteryOut]:
+    """A learner's mastery per skill in a class, as the learner and the teacher see it."""
     return [
         MasteryOut(
             skill=m.skill.pk,
@@ -171,7 +176,7 @@ def mastery(request: HttpRequest, classroom: int) -> list[MasteryOut]:
             answers=m.answers,
             right=m.right,
         )
-        for m in selectors.mastery_by_skill(user, room)
+        for m in selectors.mastery_by_skill(user, classroom)
     ]
 
 
@@ -607,18 +612,7 @@ def learner_timeline(request: HttpRequest, classroom_id: int, learner_id: int) -
         raise HttpError(404, "no such learner in this class")
     return TimelineOut(
         learner=_learner_out(learner),
-        mastery=[
-            MasteryOut(
-                skill=m.skill.pk,
-                identifier=m.skill.identifier,
-                label=m.skill.label,
-                mastery=round(m.mastery, 4),
-                mastered=m.mastered,
-                answers=m.answers,
-                right=m.right,
-            )
-            for m in selectors.mastery_by_skill(learner, classroom)
-        ],
+        mastery=_mastery_out(learner, classroom),
         answers=[
             TimelineAnswerOut(
                 answer=a.pk,
