@@ -6,7 +6,6 @@ dashboards). Idempotent and fast."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -166,16 +165,7 @@ def _build(teacher: User, bank: Bank) -> None:
             statement = services.build_statement(
                 user=user, item=items[item_id], correct=right, response=response, at=at
             )
-            statements.append(
-                records.learner_statement(
-                    actor_user_pseudonym=user.pseudonym,
-                    verb=statement["verb"],
-                    object=statement["object"],
-                    result=statement["result"],
-                    timestamp=at,
-                    statement_id=uuid.UUID(statement["id"]),
-                )
-            )
+            statements.append(statement)
             answers.append(
                 Answer(
                     learner=user,

@@ -538,13 +538,11 @@ def build_statement(
     """The answer as an xAPI statement: the learner's pseudonymous account, never an email."""
     from edubridge.records import api as records
 
-    actor = records.learner_actor(user.pseudonym)
-    home = actor["account"]["homePage"].rstrip("/")
-    return {
-        "id": str(uuid.uuid4()),
-        "actor": actor,
-        "verb": {"id": VERB_ANSWERED, "display": {"en-US": "answered"}},
-        "object": {
+    home = records.learner_actor(user.pseudonym)["account"]["homePage"].rstrip("/")
+    return records.learner_statement(
+        actor_user_pseudonym=user.pseudonym,
+        verb={"id": VERB_ANSWERED, "display": {"en-US": "answered"}},
+        object={
             "objectType": "Activity",
             "id": home + reverse("catalogue:item", args=[item.bank.slug, item.identifier]),
             "definition": {
@@ -552,13 +550,14 @@ def build_statement(
                 "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
             },
         },
-        "result": {
+        result={
             "success": correct,
             "response": response,
             "score": {"scaled": 1.0 if correct else 0.0},
         },
-        "timestamp": at.isoformat(),
-    }
+        timestamp=at,
+        statement_id=uuid.uuid4(),
+    )
 
 
 @dataclass(frozen=True)
@@ -719,16 +718,7 @@ def _answer(
                 right=int(correct),
                 updated_at=now,
             )
-        records.statement_record(
-            actor_user_pseudonym=user.pseudonym,
-            verb=statement["verb"],
-            object=statement["object"],
-            result=statement["result"],
-            timestamp=now,
-            statement_id=uuid.UUID(statement["id"]),
-            new_id=True,
-            actor_is_minor=user.is_minor,
-        )
+        records.learner_statement_record(statement, new_id=True, actor_is_minor=user.is_minor)
         answer = Answer.objects.create(
             learner=user,
             classroom=classroom,
