@@ -14,7 +14,7 @@ from edubridge.engines.adaptive.context import HESSIAN_BYTES, MAX_COLUMNS, conte
 from edubridge.engines.adaptive.data import ResponseLog
 from edubridge.engines.adaptive.models import ContextConfig, ContextLRModel
 
-from .test_models import FAST, SEQS
+from .test_models import FAST, SEQS, online_predictions
 
 
 def test_every_skill_is_a_context_skill_when_there_are_few() -> None:
@@ -47,14 +47,7 @@ def test_a_model_with_fewer_context_skills_scores_online_as_in_batch(
     assert model.context.seen.shape == (len(model.skills), 2)
     assert len(model.skills) > 2
     log = ResponseLog.from_sequences(SEQS[:30])
-    batch = model.predict_log(log)
-    online = []
-    for skills, outcomes in SEQS[:30]:
-        learner = model.new_learner()
-        for s, o in zip(skills, outcomes, strict=True):
-            online.append(learner.predict(s))
-            learner.observe(s, f"item-{s}", bool(o))
-    assert np.allclose(batch, online, atol=1e-9)
+    assert np.allclose(model.predict_log(log), online_predictions(model, SEQS[:30]), atol=1e-9)
 
 
 def test_context_columns_round_trip_through_the_parameters(
